@@ -1,0 +1,112 @@
+"""Command line: argv → library calls → renderer → exit code. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import report
+from .diagnostics import Diagnostic, DiagnosticError
+from .expect import compare
+from .project import Result, RuleSet, evaluate, load_rules, load_scenario, scenario_paths
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
+_RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
+                      show_default=True, help="Rules folder (vocabulary.yaml and one folder per treaty).")
+
+
+def _fail(diagnostics: tuple[Diagnostic, ...], as_json: bool = False) -> None:
+    click.echo(report.diagnostics_json(diagnostics) if as_json else report.diagnostics_text(diagnostics), err=True)
+
+
+def _rules_or_exit(folder: Path) -> RuleSet:
+    try:
+        return load_rules(folder)
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+        sys.exit(EXIT_INPUT)
+
+
+def _evaluate_all(rules: RuleSet, paths: list[Path]) -> tuple[list[Result], list[Diagnostic]]:
+    results: list[Result] = []
+    problems: list[Diagnostic] = []
+    for path in scenario_paths(paths):
+        try:
+            results.append(evaluate(rules, load_scenario(path, rules)))
+        except DiagnosticError as exc:
+            problems.extend(exc.diagnostics)
+    return results, problems
+
+
+@click.group()
+@click.version_option(package_name="servanda")
+def main() -> None:
+    """servanda: check events against treaty clauses encoded as rules."""
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_RULES
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str) -> None:
+    """Evaluate scenarios and print their findings.
+
+    Exit 0 when no violation or potential violation is found, 1 when some are, 2 on input errors.
+    """
+    rules = _rules_or_exit(rules_dir)
+    results, problems = _evaluate_all(rules, list(scenarios))
+    if fmt == "json":
+        click.echo(report.findings_json(results))
+    else:
+        click.echo("\n\n".join(report.findings_text(r) for r in results))
+    if problems:
+        _fail(tuple(sorted(set(problems))))
+        sys.exit(EXIT_INPUT)
+    serious = any(f.grade != "indicator" for r in results for f in r.findings)
+    sys.exit(EXIT_FOUND if serious else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_RULES
+def test(paths: tuple[Path, ...], rules_dir: Path) -> None:
+    """Check scenarios' expected findings (default: scenarios/). Exit 1 on any mismatch."""
+    rules = _rules_or_exit(rules_dir)
+    results, problems = _evaluate_all(rules, list(paths) or [Path("scenarios")])
+    failed = 0
+    for result in results:
+        expect = result.scenario.model.expect
+        if expect is None:
+            click.echo(f"SKIP {result.scenario.model.scenario}  (no expectations)")
+            continue
+        mismatches = compare(expect, result.findings)
+        failed += bool(mismatches)
+        click.echo(report.test_text(result.scenario.path, result.scenario.model.scenario, mismatches))
+    if problems:
+        _fail(tuple(sorted(set(problems))))
+        sys.exit(EXIT_INPUT)
+    if not results:
+        click.echo("No scenarios found.", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    sys.exit(EXIT_FOUND if failed else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path), default=Path("rules"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def lint(folder: Path, fmt: str) -> None:
+    """Compile a rules folder and report every diagnostic."""
+    try:
+        rules = load_rules(folder)
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics, fmt == "json")
+        sys.exit(EXIT_INPUT)
+    compiled = rules.compiled
+    click.echo(f"{folder}: {len(compiled.treaties)} treaties, {len(compiled.rules)} rules, no problems.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Located diagnostics: every problem a user can fix is reported as one of these.
+
+Codes are stable; the README's "Diagnostics" table documents each. Unexpected
+exceptions are bugs and are never turned into diagnostics.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+# code -> one-line meaning (documented in the README; a test checks the table).
+CODES: dict[str, str] = {
+    "SV001": "file cannot be read",
+    "SV002": "file is not valid UTF-8",
+    "SV003": "file is too large",
+    "SV004": "YAML or JSON syntax error",
+    "SV005": "duplicate key in a mapping",
+    "SV006": "YAML aliases expand too far (alias bomb)",
+    "SV007": "unsupported YAML construct (tag or non-scalar key)",
+    "SV101": "unknown key",
+    "SV102": "missing required key",
+    "SV103": "value has the wrong type or form",
+    "SV104": "impossible or malformed date",
+    "SV201": "unknown event kind",
+    "SV202": "unknown field of an event kind or relation",
+    "SV203": "unknown relation",
+    "SV204": "unknown reference in a rule",
+    "SV205": "value does not fit the field's type",
+    "SV206": "unknown or malformed state code",
+    "SV207": "unknown treaty",
+    "SV208": "unknown placeholder in an explanation template",
+    "SV209": "duplicate id",
+    "SV210": "dates out of order",
+    "SV211": "missing required field of an event kind",
+    "SV212": "rule shape the engine cannot evaluate safely",
+    "SV213": "nothing to evaluate",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One located problem: ``path:line:col: code: message (hint)``."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str = field(default="", compare=False)
+
+    def render(self) -> str:
+        """Format as the one-line form editors and CI logs understand."""
+        text = f"{self.path}:{self.line}:{self.col}: {self.code}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def to_json(self) -> dict[str, object]:
+        """Stable JSON form."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class DiagnosticError(Exception):
+    """Raised when input has problems; carries all of them, sorted by location."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(set(diagnostics)))
+        super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean …' hint, or an empty string when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """A hint listing the accepted values."""
+    names = sorted(choices)
+    shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+    return f"expected one of: {shown}"

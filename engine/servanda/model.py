@@ -1,0 +1,274 @@
+"""Pydantic models of what users write: vocabularies, treaties, rules, worlds, scenarios.
+
+Every model forbids unknown keys and is frozen. Cross-references (kinds, fields,
+parties, aliases) are checked later by the compiler, which knows the vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Grade = Literal["violation", "potential_violation", "indicator"]
+Provenance = Literal["verified_text", "unofficial_translation", "press_quotation", "summary", "our_translation"]
+FieldType = Literal["state", "id", "text", "boolean", "integer", "number", "date"]
+Scalar = Union[bool, int, float, str]
+
+
+class Strict(BaseModel):
+    """Base of every user-facing model: unknown keys refused, values frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Unknown(Strict):
+    """A date that is not known, said explicitly rather than invented."""
+
+    unknown: Literal[True]
+    note: str = ""
+
+
+MaybeDate = Union[dt.date, Unknown, None]
+
+
+# --- vocabulary -------------------------------------------------------------
+
+class FieldSpec(Strict):
+    """One field of an event kind or relation."""
+
+    type: FieldType
+    required: bool = True
+    values: tuple[str, ...] | None = None  # closed set for id/text fields
+    description: str = ""
+
+
+class Effect(Strict):
+    """How an event changes the world: add or remove one relation fact."""
+
+    add: Id | None = None
+    remove: Id | None = None
+    set: dict[str, str]  # relation field -> event field name or "$constant"
+
+
+class KindSpec(Strict):
+    """An event kind: its fields and its effects on the world."""
+
+    description: str
+    fields: dict[str, FieldSpec]
+    effects: tuple[Effect, ...] = ()
+
+
+class RelationSpec(Strict):
+    """A kind of world fact (a membership, a basing right, a closure …)."""
+
+    description: str
+    fields: dict[str, FieldSpec]
+
+
+class Vocabulary(Strict):
+    """The event vocabulary and world relations every treaty's rules are checked against."""
+
+    vocabulary: Literal[1]
+    relations: dict[Id, RelationSpec]
+    kinds: dict[Id, KindSpec]
+
+
+# --- treaties ---------------------------------------------------------------
+
+class Source(Strict):
+    """Where a text or a fact comes from, and how sure we are of its wording."""
+
+    id: Id
+    address: str
+    provenance: Provenance
+    note: str = ""
+
+
+class Member(Strict):
+    """A party of a multilateral treaty with its own dates."""
+
+    state: StateCode
+    joined: dt.date | None = None
+    left: dt.date | None = None
+
+
+class Text(Strict):
+    """A clause's wording in one language, with its provenance."""
+
+    lang: str
+    text: str
+    provenance: Provenance
+    source: Id
+
+
+Condition = Union[Scalar, dict[str, Any]]
+
+
+class Step(Strict):
+    """One event a rule waits for; later steps name the earlier one they follow."""
+
+    kind: Id
+    where: dict[str, Condition] = Field(default_factory=dict)
+    after: Id | None = None
+    within_days: int | None = Field(default=None, ge=0)
+
+
+class FactPattern(Strict):
+    """A world fact that must hold when the completing event happens."""
+
+    relation: Id
+    where: dict[str, Condition] = Field(default_factory=dict)
+
+
+class Unless(Strict):
+    """An event whose arrival before the deadline clears an absence rule."""
+
+    kind: Id
+    where: dict[str, Condition] = Field(default_factory=dict)
+
+
+class Absence(Strict):
+    """The events that must follow the trigger within ``days`` days."""
+
+    days: int = Field(ge=0)
+    unless: tuple[Unless, ...] = Field(min_length=1)
+
+
+class Duration(Strict):
+    """A world fact that must not last more than ``more_than_days`` days."""
+
+    relation: Id
+    where: dict[str, Condition] = Field(default_factory=dict)
+    more_than_days: int = Field(ge=0)
+
+
+class ExceptionSpec(Strict):
+    """A circumstance that changes the grade of a matched rule."""
+
+    id: Id
+    step: Id | None = None  # alias of the step whose fields are tested; default: the last step
+    where: dict[str, Condition]
+    grade: Grade | Literal["cleared"]
+    note: str
+
+
+class Rule(Strict):
+    """One encoding of a clause: a pattern over events, world facts and time."""
+
+    id: Id
+    grade: Grade
+    summary: str
+    match: dict[Id, Step] | None = None  # alias -> step, in order
+    facts: dict[Id, FactPattern] = Field(default_factory=dict)
+    absence: Absence | None = None
+    duration: Duration | None = None
+    exceptions: tuple[ExceptionSpec, ...] = ()
+    explanation: str
+
+
+class Clause(Strict):
+    """A clause: where it stands, its wording, and the rules that encode it."""
+
+    id: Id
+    article: str  # "Art. 1(2)", or "unnumbered"
+    title: str
+    text: tuple[Text, ...] = Field(min_length=1)
+    note: str = ""
+    rules: tuple[Rule, ...] = ()
+
+
+class TreatyLinks(Strict):
+    """How an instrument relates to others."""
+
+    supersedes: tuple[Id, ...] = ()
+    complements: tuple[Id, ...] = ()
+    reaffirms: tuple[Id, ...] = ()
+
+
+class Treaty(Strict):
+    """An instrument, its parties and dates, its sources and its clauses."""
+
+    treaty: Id
+    titles: dict[str, str]
+    kind: Literal["bilateral", "multilateral"]
+    parties: tuple[StateCode, ...] = ()
+    members: tuple[Member, ...] = ()
+    signed: MaybeDate
+    in_force: MaybeDate
+    ends: MaybeDate = None
+    links: TreatyLinks = TreatyLinks()
+    sources: tuple[Source, ...] = Field(min_length=1)
+    note: str = ""
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+    @field_validator("titles")
+    @classmethod
+    def _english_title(cls, titles: dict[str, str]) -> dict[str, str]:
+        if "en" not in titles:
+            raise ValueError("an English title ('en') is required")
+        return titles
+
+
+# --- worlds, events and scenarios -------------------------------------------
+
+class WorldFact(Strict):
+    """A fact of the initial world; ``fields`` are the relation's fields."""
+
+    relation: Id
+    id: Id | None = None
+    since: dt.date | None = None
+    fields: dict[str, Scalar]
+
+
+class World(Strict):
+    """The initial world: its states and its facts."""
+
+    states: dict[StateCode, str] = Field(default_factory=dict)  # code -> name
+    facts: tuple[WorldFact, ...] = ()
+
+
+class Assumption(Strict):
+    """A scenario's assumption about an unknown treaty date."""
+
+    treaty: Id
+    in_force: dt.date | None = None
+    ends: dt.date | None = None
+    note: str
+
+
+class ExpectedFinding(Strict):
+    """A finding a scenario expects, compared on the keys given."""
+
+    treaty: Id
+    clause: Id
+    rule: Id | None = None
+    grade: Grade | None = None
+    party: StateCode | None = None
+    protected: StateCode | None = None
+    date: dt.date | None = None
+    events: tuple[str, ...] | None = None
+
+
+class Expectations(Strict):
+    """What a scenario must and must not produce. ``findings`` is the complete list."""
+
+    findings: tuple[ExpectedFinding, ...] = ()
+    absent: tuple[ExpectedFinding, ...] = ()
+
+
+class Scenario(Strict):
+    """A what-if world and timeline, with the findings it expects."""
+
+    scenario: Id
+    title: str
+    description: str = ""
+    sources: tuple[Source, ...] = ()
+    as_of: dt.date
+    assume: tuple[Assumption, ...] = ()
+    world: World = World()
+    events: tuple[dict[str, Any], ...] = ()
+    expect: Expectations | None = None

@@ -1,0 +1,41 @@
+"""Decide cheaply which events can matter to the compiled rules, before the backend sees them.
+
+An event reaches the backend only if some rule pattern uses its kind and every
+field that pattern ties to a role holds a state that is party to some treaty.
+World effects are applied to every event regardless (they are plain dict work).
+"""
+
+from __future__ import annotations
+
+from .events import Event
+from .ir import CompiledRules, Ref
+
+
+class Prefilter:
+    """Per-kind role fields and retention windows, computed once per rule set."""
+
+    def __init__(self, rules: CompiledRules) -> None:
+        self.parties = rules.parties
+        # kind -> list of field tuples; an event passes if, for one tuple, every field holds a party.
+        self.role_fields: dict[str, list[tuple[str, ...]]] = {}
+        # kind -> days an event of that kind must stay available to later steps.
+        self.retention: dict[str, int] = {}
+        for rule in rules.rules:
+            patterns = rule.steps + rule.unless
+            for pattern in patterns:
+                fields = tuple(sorted(c.field for c in pattern.conds
+                                      if c.op == "eq" and isinstance(c.value, Ref) and c.value.is_role))
+                self.role_fields.setdefault(pattern.kind, []).append(fields)
+            later = 0
+            for step in reversed(rule.steps):
+                if later:
+                    self.retention[step.kind] = max(self.retention.get(step.kind, 0), later)
+                later += step.within_days or 0
+
+    def relevant(self, event: Event) -> bool:
+        """Whether any rule could use this event."""
+        options = self.role_fields.get(event.kind)
+        if options is None:
+            return False
+        parties, fields = self.parties, event.fields
+        return any(all(fields.get(f) in parties for f in option) for option in options)

@@ -1,0 +1,93 @@
+"""Check a scenario document against the compiled rules: world facts, events, assumptions, expectations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
+from .events import Event, check_value, parse_event
+from .ir import CompiledRules
+from .loader import Document, Key
+from .model import Scenario, World
+from .validate import validate
+
+
+def compile_scenario(doc: Document, rules: CompiledRules) -> tuple[Scenario, tuple[Event, ...]]:
+    """Validate a scenario; return it with its events in date order, or raise every problem."""
+    scenario = validate(doc, Scenario)
+    problems: list[Diagnostic] = []
+    for i, a in enumerate(scenario.assume):
+        if a.treaty not in rules.treaties:
+            problems.append(doc.diag(("assume", i, "treaty"), "SV207", f"unknown treaty '{a.treaty}'",
+                                     did_you_mean(a.treaty, rules.treaties) or one_of(rules.treaties)))
+    problems.extend(check_world(doc, scenario.world, rules))
+    events, found = parse_events(doc, scenario.events, rules, ("events",))
+    problems.extend(found)
+    for i, event in enumerate(scenario.events):
+        date = event.get("date") if isinstance(event, dict) else None
+        if isinstance(date, str) and date > scenario.as_of.isoformat():
+            problems.append(doc.diag(("events", i, "date"), "SV210", f"event dated {date} is after as_of {scenario.as_of}",
+                                     "move as_of later or drop the event"))
+    if scenario.expect is not None:
+        for section in ("findings", "absent"):
+            for i, exp in enumerate(getattr(scenario.expect, section)):
+                problems.extend(_check_expected(doc, ("expect", section, i), exp.treaty, exp.clause, rules))
+    if problems:
+        raise DiagnosticError(problems)
+    return scenario, tuple(sorted(events, key=lambda e: e.day))
+
+
+def parse_events(doc: Document, raws: Any, rules: CompiledRules, key: Key) -> tuple[list[Event], list[Diagnostic]]:
+    """Validate a list of raw events; duplicate ids are refused."""
+    events: list[Event] = []
+    problems: list[Diagnostic] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raws):
+        event, found = parse_event(raw, rules.vocabulary, doc.diag, key + (i,))
+        problems.extend(found)
+        if event is None:
+            continue
+        if event.id in seen:
+            problems.append(doc.diag(key + (i, "id"), "SV209", f"event id '{event.id}' is used twice",
+                                     f"first used by event {seen[event.id] + 1}"))
+            continue
+        seen[event.id] = i
+        events.append(event)
+    return events, problems
+
+
+def check_world(doc: Document, world: World, rules: CompiledRules) -> list[Diagnostic]:
+    """World facts must name real relations, with fields of the right types."""
+    problems: list[Diagnostic] = []
+    relations = rules.vocabulary.relations
+    for i, fact in enumerate(world.facts):
+        key: Key = ("world", "facts", i)
+        spec = relations.get(fact.relation)
+        if spec is None:
+            problems.append(doc.diag(key + ("relation",), "SV203", f"unknown relation '{fact.relation}'",
+                                     did_you_mean(fact.relation, relations) or one_of(relations)))
+            continue
+        for name, value in fact.fields.items():
+            fspec = spec.fields.get(name)
+            if fspec is None:
+                problems.append(doc.diag(key + ("fields", name), "SV202", f"relation '{fact.relation}' has no field '{name}'",
+                                         did_you_mean(name, spec.fields) or one_of(spec.fields)))
+                continue
+            _, problem = check_value(fspec, value)
+            if problem:
+                problems.append(doc.diag(key + ("fields", name), "SV205", f"field '{name}': {problem}"))
+        for name, fspec in spec.fields.items():
+            if fspec.required and name not in fact.fields:
+                problems.append(doc.diag(key + ("fields",), "SV211", f"relation '{fact.relation}' needs field '{name}'"))
+    return problems
+
+
+def _check_expected(doc: Document, key: Key, treaty: str, clause: str, rules: CompiledRules) -> list[Diagnostic]:
+    if treaty not in rules.treaties:
+        return [doc.diag(key + ("treaty",), "SV207", f"unknown treaty '{treaty}'",
+                         did_you_mean(treaty, rules.treaties) or one_of(rules.treaties))]
+    clauses = rules.treaties[treaty].clauses
+    if clause not in clauses:
+        return [doc.diag(key + ("clause",), "SV204", f"treaty '{treaty}' has no clause '{clause}'",
+                         did_you_mean(clause, clauses) or one_of(clauses))]
+    return []

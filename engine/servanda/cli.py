@@ -10,6 +10,7 @@ import click
 from . import report
 from .diagnostics import Diagnostic, DiagnosticError
 from .expect import compare
+from .feed import FeedReader, open_feed
 from .project import Result, RuleSet, evaluate, load_rules, load_scenario, scenario_paths
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
@@ -29,14 +30,25 @@ def _rules_or_exit(folder: Path) -> RuleSet:
         sys.exit(EXIT_INPUT)
 
 
-def _evaluate_all(rules: RuleSet, paths: list[Path]) -> tuple[list[Result], list[Diagnostic]]:
+def _evaluate_all(rules: RuleSet, paths: list[Path], events: Path | None = None) -> tuple[list[Result], list[Diagnostic]]:
     results: list[Result] = []
     problems: list[Diagnostic] = []
     for path in scenario_paths(paths):
         try:
-            results.append(evaluate(rules, load_scenario(path, rules)))
+            scenario = load_scenario(path, rules)
         except DiagnosticError as exc:
             problems.extend(exc.diagnostics)
+            continue
+        if events is None:
+            results.append(evaluate(rules, scenario))
+            continue
+        reader = FeedReader(str(events), rules.compiled.vocabulary)
+        try:
+            with open_feed(events) as stream:
+                results.append(evaluate(rules, scenario, reader.read(stream)))
+        except OSError as exc:
+            problems.append(Diagnostic(str(events), 1, 1, "SV001", f"cannot read the file: {exc.strerror}"))
+        problems.extend(reader.problems)
     return results, problems
 
 
@@ -50,13 +62,15 @@ def main() -> None:
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_RULES
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str) -> None:
+@click.option("--events", type=click.Path(path_type=Path), default=None,
+              help="A JSON Lines feed of events (one object per line, in date order) merged into each scenario's timeline.")
+def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path | None) -> None:
     """Evaluate scenarios and print their findings.
 
     Exit 0 when no violation or potential violation is found, 1 when some are, 2 on input errors.
     """
     rules = _rules_or_exit(rules_dir)
-    results, problems = _evaluate_all(rules, list(scenarios))
+    results, problems = _evaluate_all(rules, list(scenarios), events)
     if fmt == "json":
         click.echo(report.findings_json(results))
     else:

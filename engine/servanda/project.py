@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .backend import Backend
 from .compiler import compile_rules, compile_vocabulary
@@ -89,11 +92,16 @@ def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
     return LoadedScenario(str(path), model, events, context, doc)
 
 
-def evaluate(rules: RuleSet, scenario: LoadedScenario) -> Result:
-    """Run the scenario's timeline through a fresh runtime."""
+def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = ()) -> Result:
+    """Run the scenario's timeline, merged with an optional date-ordered feed, through a fresh runtime.
+
+    Feed events after the scenario's ``as_of`` are not evaluated.
+    """
     runtime = Runtime(rules.compiled, rules.backend, scenario.context)
-    runtime.feed(scenario.events)
-    findings = runtime.finish(scenario.model.as_of.toordinal())
+    as_of = scenario.model.as_of.toordinal()
+    merged = heapq.merge(scenario.events, feed, key=lambda e: e.day)
+    runtime.feed(itertools.takewhile(lambda e: e.day <= as_of, merged))
+    findings = runtime.finish(as_of)
     return Result(scenario, tuple(findings))
 
 

@@ -1,0 +1,83 @@
+"""Stream events from a JSON Lines file: one event object per line, in date order.
+
+Bad lines become located diagnostics and are skipped; every good line is kept,
+so one malformed record never costs the others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterator
+
+import orjson
+
+from .diagnostics import Diagnostic
+from .events import Event, parse_event
+from .model import Vocabulary
+
+MAX_LINE = 1 << 20
+DEDUP_DAYS = 31  # a re-delivered event is recognised if it comes back within this many days
+_COLUMN = re.compile(r"column (\d+)")
+
+
+@dataclass
+class FeedReader:
+    """Reads one feed; ``problems`` collects the diagnostics of skipped lines."""
+
+    path: str
+    vocabulary: Vocabulary
+    problems: list[Diagnostic] = field(default_factory=list)
+    seen: dict[int, set[str]] = field(default_factory=dict)  # day -> ids, for the last DEDUP_DAYS days
+    last_day: int | None = None
+
+    def read(self, stream: IO[bytes]) -> Iterator[Event]:
+        """Yield each valid event in order; record a diagnostic for every bad line."""
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            event = self._line(number, raw)
+            if event is not None:
+                yield event
+
+    def _problem(self, line: int, col: int, code: str, message: str, hint: str = "") -> None:
+        self.problems.append(Diagnostic(self.path, line, col, code, message, hint))
+
+    def _line(self, number: int, raw: bytes) -> Event | None:
+        if len(raw) > MAX_LINE:
+            self._problem(number, 1, "SV003", f"line is {len(raw):,} bytes; the limit is {MAX_LINE:,}")
+            return None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            found = _COLUMN.search(str(exc))
+            code = "SV002" if "utf-8" in str(exc).lower() else "SV004"
+            self._problem(number, int(found.group(1)) if found else 1, code, f"not a JSON object: {exc.msg}")
+            return None
+
+        def locate(_key: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:
+            return Diagnostic(self.path, number, 1, code, message, hint)
+
+        event, found_problems = parse_event(data, self.vocabulary, locate, ())
+        if event is None:
+            self.problems.extend(found_problems)
+            return None
+        if any(event.id in ids for ids in self.seen.values()):
+            self._problem(number, 1, "SV209", f"event id '{event.id}' was already read", "each event is counted once")
+            return None
+        if self.last_day is not None and event.day < self.last_day:
+            self._problem(number, 1, "SV210", f"event '{event.id}' ({event.date}) is earlier than the line before it",
+                          "feeds must be sorted by date")
+            return None
+        if event.day != self.last_day:
+            self.last_day = event.day
+            for day in [d for d in self.seen if d < event.day - DEDUP_DAYS]:
+                del self.seen[day]
+        self.seen.setdefault(event.day, set()).add(event.id)
+        return event
+
+
+def open_feed(path: Path) -> IO[bytes]:
+    """Open a feed for reading bytes."""
+    return path.open("rb")

@@ -19,6 +19,7 @@ import durable_rules_engine as _engine
 from .ir import Cond, CompiledRule, CompiledRules, Pattern, Ref
 
 CHUNK = 200
+_INIT = "servanda_init"
 _names = itertools.count()
 
 Match = tuple[str, dict[str, dict[str, Any]]]  # (durable rule name, alias -> message)
@@ -106,9 +107,9 @@ class Backend:
         self.handles: list[int] = []
         items = sorted(definitions.items())
         for start in range(0, len(items), CHUNK):
-            chunk = dict(items[start:start + CHUNK])
-            name = f"servanda{next(_names)}"
-            self.handles.append(_engine.create_ruleset(name, json.dumps(chunk)))
+            chunk = dict(items[start:start + CHUNK], **{_INIT: {"all": [{"m": {"t": _INIT}}]}})
+            name, text = f"servanda{next(_names)}", json.dumps(chunk)
+            self.handles.append(_engine.create_ruleset(name, text))
         self.rules = rules
 
     def session(self) -> "Session":
@@ -124,6 +125,12 @@ class Session:
     def __init__(self, backend: Backend) -> None:
         self.handles = backend.handles
         self.sid = f"s{next(self._sids)}"
+        # The engine leaves a new session's action context uninitialised and delete_state
+        # frees it (aborting the process) unless one action has run to completion first:
+        # every ruleset carries a sentinel rule that the session fires once, here.
+        for name, match in self.assert_fact({"id": "servanda-init", "t": _INIT}):
+            if name != _INIT:
+                raise RuntimeError(f"unexpected match {name!r} while opening a session")
 
     def assert_fact(self, message: dict[str, Any]) -> list[Match]:
         """Add a fact; return the matches it completed."""

@@ -1,0 +1,5 @@
+"""Allow ``python -m servanda``."""
+
+from .cli import main
+
+main()

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from .diagnostics import Diagnostic, did_you_mean, one_of
 from .model import FieldSpec, KindSpec, Vocabulary
 
 COMMON_FIELDS = ("id", "date", "kind")
 OPTIONAL_COMMON = ("source", "note")
-_STATE = re.compile(r"^[A-Z]{3}$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+_STATE = re.compile(r"[A-Z]{3}")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*", re.ASCII)
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 Locate = Callable[[tuple[str | int, ...], str, str, str], Diagnostic]
 
 
-@dataclass(frozen=True)
-class Event:
-    """A validated event: its id, day (proleptic ordinal), kind and typed fields."""
+class Event(NamedTuple):
+    """A validated event: its id, day (proleptic ordinal), kind and typed fields.
+
+    A named tuple rather than a dataclass: feeds create millions of these.
+    """
 
     id: str
     day: int
@@ -49,7 +51,7 @@ def parse_date(value: Any) -> dt.date | None:
     """A date from a ``date`` object or a strict YYYY-MM-DD string, else None."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -64,7 +66,7 @@ def check_value(spec: FieldSpec, value: Any) -> tuple[Any, str]:
     """
     kind = spec.type
     if kind == "state":
-        if isinstance(value, str) and _STATE.match(value):
+        if isinstance(value, str) and _STATE.fullmatch(value):
             return value, ""
         return None, f"expected a state code (ISO 3166-1 alpha-3, such as KAZ), found {value!r}"
     if kind == "date":
@@ -84,7 +86,7 @@ def check_value(spec: FieldSpec, value: Any) -> tuple[Any, str]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value, ""
         return None, f"expected a number, found {value!r}"
-    if kind == "id" and not (isinstance(value, str) and _ID.match(value)):
+    if kind == "id" and not (isinstance(value, str) and _ID.fullmatch(value)):
         return None, f"expected an identifier (letters, digits, '_', '-', '.'), found {value!r}"
     if not isinstance(value, str):
         return None, f"expected text, found {value!r}"
@@ -104,7 +106,7 @@ def parse_event(raw: Any, vocabulary: Vocabulary, locate: Locate, key: tuple[str
     if problems:
         return None, problems
     event_id, kind = raw["id"], raw["kind"]
-    if not isinstance(event_id, (str, int)) or isinstance(event_id, bool) or not _ID.match(str(event_id)):
+    if not isinstance(event_id, (str, int)) or isinstance(event_id, bool) or not _ID.fullmatch(str(event_id)):
         problems.append(locate(key + ("id",), "SV103", f"event id must be an identifier, found {event_id!r}", ""))
     day = parse_date(raw["date"])
     if day is None:
@@ -140,3 +142,66 @@ def parse_event(raw: Any, vocabulary: Vocabulary, locate: Locate, key: tuple[str
         return None, problems
     return Event(str(event_id), day.toordinal(), kind, fields,
                  str(raw.get("source", "")), str(raw.get("note", ""))), []
+
+
+class EventParser:
+    """Validates raw events fast: a per-kind check for the common, valid case.
+
+    Any event the fast check does not accept goes through ``parse_event``, which
+    explains every problem; both accept exactly the same events.
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.kinds: dict[str, tuple[frozenset[str], frozenset[str], tuple[tuple[str, FieldSpec], ...]]] = {}
+        for name, spec in vocabulary.kinds.items():
+            allowed = frozenset(spec.fields) | frozenset(COMMON_FIELDS) | frozenset(OPTIONAL_COMMON)
+            required = frozenset(f for f, fs in spec.fields.items() if fs.required) | frozenset(COMMON_FIELDS)
+            self.kinds[name] = (allowed, required, tuple(spec.fields.items()))
+        self._last_date: tuple[str, int] = ("", 0)
+
+    def parse(self, raw: Any, locate: Locate, key: tuple[str | int, ...]) -> tuple[Event | None, list[Diagnostic]]:
+        """The event, or the located problems that prevent it."""
+        event = self._fast(raw)
+        return (event, []) if event is not None else parse_event(raw, self.vocabulary, locate, key)
+
+    def _day(self, text: Any) -> int | None:
+        if text == self._last_date[0]:
+            return self._last_date[1]
+        day = parse_date(text) if isinstance(text, str) else None
+        if day is None:
+            return None
+        self._last_date = (text, day.toordinal())
+        return self._last_date[1]
+
+    def _fast(self, raw: Any) -> Event | None:
+        if type(raw) is not dict:
+            return None
+        kind = raw.get("kind")
+        entry = self.kinds.get(kind) if type(kind) is str else None
+        if entry is None:
+            return None
+        allowed, required, specs = entry
+        keys = raw.keys()
+        if not (required <= keys and keys <= allowed):
+            return None
+        event_id, day = raw["id"], self._day(raw["date"])
+        if day is None or type(event_id) is not str or not _ID.fullmatch(event_id):
+            return None
+        fields: dict[str, Any] = {}
+        for name, spec in specs:
+            if name in raw:
+                value = raw[name]
+                if spec.type == "state":
+                    if type(value) is not str or not _STATE.fullmatch(value):
+                        return None
+                    fields[name] = value
+                    continue
+                converted, problem = check_value(spec, value)
+                if problem:
+                    return None
+                fields[name] = converted
+        source, note = raw.get("source", ""), raw.get("note", "")
+        if type(source) is not str or type(note) is not str:
+            return None
+        return Event(event_id, day, raw["kind"], fields, source, note)

@@ -14,7 +14,7 @@ from typing import IO, Iterator
 import orjson
 
 from .diagnostics import Diagnostic
-from .events import Event, parse_event
+from .events import Event, EventParser
 from .model import Vocabulary
 
 MAX_LINE = 1 << 20
@@ -31,6 +31,7 @@ class FeedReader:
     problems: list[Diagnostic] = field(default_factory=list)
     seen: dict[int, set[str]] = field(default_factory=dict)  # day -> ids, for the last DEDUP_DAYS days
     last_day: int | None = None
+    parser: EventParser | None = None
 
     def read(self, stream: IO[bytes]) -> Iterator[Event]:
         """Yield each valid event in order; record a diagnostic for every bad line."""
@@ -59,7 +60,9 @@ class FeedReader:
         def locate(_key: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:
             return Diagnostic(self.path, number, 1, code, message, hint)
 
-        event, found_problems = parse_event(data, self.vocabulary, locate, ())
+        if self.parser is None:
+            self.parser = EventParser(self.vocabulary)
+        event, found_problems = self.parser.parse(data, locate, ())
         if event is None:
             self.problems.extend(found_problems)
             return None

@@ -43,7 +43,7 @@ def parse_events(doc: Document, raws: Any, rules: CompiledRules, key: Key) -> tu
     problems: list[Diagnostic] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raws):
-        event, found = parse_event(raw, rules.vocabulary, doc.diag, key + (i,))
+        event, found = parse_event(raw, rules.vocabulary, doc.diag, key + (i,))  # scenarios are small: explain everything
         problems.extend(found)
         if event is None:
             continue

@@ -25,7 +25,7 @@ def holds(cond: Cond, fields: Item, bindings: Mapping[str, Item], roles: Mapping
     actual = fields.get(cond.field, MISSING)
     op = cond.op
     if op == "exists":
-        return (actual is not MISSING) == cond.value
+        return (actual is not MISSING) is bool(cond.value)
     if op == "not_in":
         return actual is MISSING or actual not in cond.value
     if op == "in":

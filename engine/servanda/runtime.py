@@ -246,7 +246,7 @@ class Runtime:
         old = self.findings.get(key)
         if old is not None:
             refs = tuple(sorted(set(old.facts) | set(refs), key=lambda r: (r.relation, r.fields, r.origin)))
-        meta = {s.alias: {"date": e.date.isoformat(), "id": e.id} for s, e in zip(rule.steps, events)}
+        meta: dict[str, dict[str, str | None]] = {s.alias: {"date": e.date.isoformat(), "id": e.id} for s, e in zip(rule.steps, events)}
         for pattern, fact in zip(rule.facts + ((rule.duration,) if rule.duration else ()), facts):
             meta[pattern.alias] = {"since": iso(fact.since) if fact.since is not None else None, "id": fact.origin}
         values = template_values(bindings, meta, roles, self.context.names, extra)

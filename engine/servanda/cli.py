@@ -71,6 +71,8 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
     """
     rules = _rules_or_exit(rules_dir)
     results, problems = _evaluate_all(rules, list(scenarios), events)
+    if not results and not problems:
+        problems.append(Diagnostic(str(scenarios[0]), 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"))
     if fmt == "json":
         click.echo(report.findings_json(results))
     else:
@@ -102,7 +104,8 @@ def test(paths: tuple[Path, ...], rules_dir: Path) -> None:
         _fail(tuple(sorted(set(problems))))
         sys.exit(EXIT_INPUT)
     if not results:
-        click.echo("No scenarios found.", err=True)
+        where = str(paths[0]) if paths else "scenarios"
+        _fail((Diagnostic(where, 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"),))
         sys.exit(EXIT_INPUT)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     sys.exit(EXIT_FOUND if failed else EXIT_CLEAN)

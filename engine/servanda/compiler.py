@@ -16,7 +16,7 @@ from .conditions import ConditionCompiler, Scope
 from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
 from .ir import Citation, CompiledRule, CompiledRules, CompiledTreaty, GradeException, Membership, Pattern, QuotedText
 from .loader import Document, Key
-from .model import Rule, Treaty, Unknown, Vocabulary
+from .model import FieldSpec, Rule, Treaty, Unknown, Vocabulary
 from .validate import validate
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -46,12 +46,24 @@ def compile_vocabulary(doc: Document) -> Vocabulary:
                 if efield not in spec.fields:
                     problems.append(doc.diag(key + ("set", rfield), "SV202", f"event kind '{kind}' has no field '{efield}'",
                                              did_you_mean(efield, spec.fields) or one_of(spec.fields)))
+                elif rfield in rel.fields:
+                    problems.extend(_effect_types(doc, key + ("set", rfield), kind, efield, spec.fields[efield], str(relation), rfield, rel.fields[rfield]))
             missing = [f for f, fs in rel.fields.items() if fs.required and f not in effect.set and effect.add]
             if missing:
                 problems.append(doc.diag(key, "SV211", f"effect of '{kind}' does not set required field(s) {', '.join(missing)} of '{relation}'"))
     if problems:
         raise DiagnosticError(problems)
     return vocab
+
+
+def _effect_types(doc: Document, key: Key, kind: str, efield: str, espec: FieldSpec, relation: str, rfield: str, rspec: FieldSpec) -> list[Diagnostic]:
+    """An effect copies an event field into a relation field: the types must agree."""
+    if espec.type != rspec.type:
+        return [doc.diag(key, "SV205", f"'{kind}.{efield}' is {espec.type}, but '{relation}.{rfield}' is {rspec.type}")]
+    if rspec.required and not espec.required:
+        return [doc.diag(key, "SV211", f"'{kind}.{efield}' is optional, but '{relation}.{rfield}' is required",
+                         "make the event field required or the relation field optional")]
+    return []
 
 
 def compile_rules(vocab: Vocabulary, treaty_docs: list[Document]) -> CompiledRules:
@@ -186,7 +198,8 @@ class _TreatyCompiler:
         if rule.duration is not None:
             duration = cc.pattern("fact", "fact", rule.duration.relation, rule.duration.where, scope, key + ("duration",))
         exceptions = self._exceptions(rule, cc, scope, steps, key)
-        self._check_template(rule, scope, shape, key)
+        if shape is not None:
+            self._check_template(rule, scope, shape, key)
         if len(self.problems) > before or shape is None:
             return None
         self.next_index += 1
@@ -236,6 +249,8 @@ class _TreatyCompiler:
             ekey = key + ("exceptions", i)
             alias = exc.step or default
             target = scope.kinds.get(alias)
+            if alias in scope.broken:
+                continue
             if target is None:
                 self.problems.append(self.doc.diag(ekey + ("step",), "SV204", f"exception names unknown step '{alias}'",
                                                    did_you_mean(alias, scope.kinds) or one_of(scope.kinds)))
@@ -255,6 +270,6 @@ class _TreatyCompiler:
             fields = self.vocab.kinds[kind].fields if source == "event" else self.vocab.relations[kind].fields
             allowed |= {f"{alias}.{f}" for f in fields} | {f"{alias}.date" if source == "event" else f"{alias}.since", f"{alias}.id"}
         for name in _PLACEHOLDER.findall(rule.explanation):
-            if name not in allowed:
+            if name not in allowed and name.split(".", 1)[0] not in scope.broken:
                 self.problems.append(self.doc.diag(key + ("explanation",), "SV208", f"unknown placeholder '{{{name}}}' in the explanation",
                                                    did_you_mean(name, allowed) or one_of(allowed)))

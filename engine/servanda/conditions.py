@@ -26,6 +26,7 @@ class Scope:
     """The aliases a pattern may refer to: alias -> (source, kind or relation)."""
 
     kinds: dict[str, tuple[Literal["event", "fact"], str]] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # aliases whose kind is unknown: no follow-on errors
 
 
 class ConditionCompiler:
@@ -49,6 +50,8 @@ class ConditionCompiler:
             name_key = "kind" if source == "event" else "relation"
             self.problems.append(self.doc.diag(key + (name_key,), code, f"unknown {what} '{kind}'",
                                                did_you_mean(kind, table) or one_of(table)))
+            if register:
+                scope.broken.add(alias)
             return None
         if alias in scope.kinds or alias in ROLES:
             self.problems.append(self.doc.diag(key, "SV209", f"alias '{alias}' is already used in this rule"))
@@ -133,6 +136,8 @@ class ConditionCompiler:
                 return _BAD
             return Ref(text)
         alias, _, fname = text.partition(".")
+        if alias in scope.broken:
+            return _BAD
         target = scope.kinds.get(alias)
         if target is None or not fname:
             choices = [f"${r}" for r in ROLES] + [f"${a}." for a in scope.kinds]

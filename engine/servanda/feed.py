@@ -45,6 +45,19 @@ class FeedReader:
     def _problem(self, line: int, col: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Diagnostic(self.path, line, col, code, message, hint))
 
+    def _bad_json(self, number: int, raw: bytes, exc: orjson.JSONDecodeError) -> None:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            self._problem(number, bad.start + 1, "SV002", f"byte 0x{raw[bad.start]:02x} is not valid UTF-8", "save the file as UTF-8")
+            return
+        text = raw.rstrip(b"\r\n")
+        found = _COLUMN.search(str(exc))
+        col = int(found.group(1)) if found else 1
+        if exc.lineno > 1 or col > len(text):  # past the end of the line: the record is cut short
+            col = len(text) + 1
+        self._problem(number, col, "SV004", f"not a JSON object: {exc.msg}")
+
     def _line(self, number: int, raw: bytes) -> Event | None:
         if len(raw) > MAX_LINE:
             self._problem(number, 1, "SV003", f"line is {len(raw):,} bytes; the limit is {MAX_LINE:,}")
@@ -52,9 +65,7 @@ class FeedReader:
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            found = _COLUMN.search(str(exc))
-            code = "SV002" if "utf-8" in str(exc).lower() else "SV004"
-            self._problem(number, int(found.group(1)) if found else 1, code, f"not a JSON object: {exc.msg}")
+            self._bad_json(number, raw, exc)
             return None
 
         def locate(_key: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:

@@ -17,6 +17,7 @@ Grade = Literal["violation", "potential_violation", "indicator"]
 Provenance = Literal["verified_text", "unofficial_translation", "press_quotation", "summary", "our_translation"]
 FieldType = Literal["state", "id", "text", "boolean", "integer", "number", "date"]
 Scalar = Union[bool, int, float, str]
+MAX_DAYS = 36_500  # windows and deadlines of up to a century
 
 
 class Strict(BaseModel):
@@ -51,7 +52,7 @@ class Effect(Strict):
 
     add: Id | None = None
     remove: Id | None = None
-    set: dict[str, str]  # relation field -> event field name or "$constant"
+    set: dict[str, str]  # relation field -> the event field whose value it takes
 
 
 class KindSpec(Strict):
@@ -114,7 +115,7 @@ class Step(Strict):
     kind: Id
     where: dict[str, Condition] = Field(default_factory=dict)
     after: Id | None = None
-    within_days: int | None = Field(default=None, ge=0)
+    within_days: int | None = Field(default=None, ge=0, le=MAX_DAYS)
 
 
 class FactPattern(Strict):
@@ -134,7 +135,7 @@ class Unless(Strict):
 class Absence(Strict):
     """The events that must follow the trigger within ``days`` days."""
 
-    days: int = Field(ge=0)
+    days: int = Field(ge=0, le=MAX_DAYS)
     unless: tuple[Unless, ...] = Field(min_length=1)
 
 
@@ -143,7 +144,7 @@ class Duration(Strict):
 
     relation: Id
     where: dict[str, Condition] = Field(default_factory=dict)
-    more_than_days: int = Field(ge=0)
+    more_than_days: int = Field(ge=0, le=MAX_DAYS)
 
 
 class ExceptionSpec(Strict):

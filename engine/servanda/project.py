@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -95,12 +94,12 @@ def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
 def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = ()) -> Result:
     """Run the scenario's timeline, merged with an optional date-ordered feed, through a fresh runtime.
 
-    Feed events after the scenario's ``as_of`` are not evaluated.
+    Feed events after the scenario's ``as_of`` are read (so bad lines are still reported) but not evaluated.
     """
     runtime = Runtime(rules.compiled, rules.backend, scenario.context)
     as_of = scenario.model.as_of.toordinal()
     merged = heapq.merge(scenario.events, feed, key=lambda e: e.day)
-    runtime.feed(itertools.takewhile(lambda e: e.day <= as_of, merged))
+    runtime.feed(e for e in merged if e.day <= as_of)
     findings = runtime.finish(as_of)
     return Result(scenario, tuple(findings))
 

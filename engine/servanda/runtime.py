@@ -204,7 +204,7 @@ class Runtime:
         assert rule.absence_days is not None
         pending = Pending(rule, roles, events[0], day + rule.absence_days + 1)
         self.state.pending.setdefault((rule.index, roles["bound"], roles["protected"]), []).append(pending)
-        extra = {"deadline": iso(day + rule.absence_days), "days": rule.absence_days}
+        days = rule.absence_days
 
         def check(due: int) -> None:
             key = (rule.index, roles["bound"], roles["protected"])
@@ -212,7 +212,7 @@ class Runtime:
             if pending in waiting:
                 waiting.remove(pending)
             if not pending.cancelled and self._pair_live(rule.treaty, roles):
-                self._emit(rule, roles, due, events, [], bindings, extra)
+                self._emit(rule, roles, due, events, [], bindings, {"deadline": iso(due - 1), "days": days})
 
         self._timer(pending.due, CHECK, check)
 

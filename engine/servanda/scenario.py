@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
-from .events import Event, check_value, parse_event
+from .events import Event, check_value, parse_date, parse_event
 from .ir import CompiledRules
 from .loader import Document, Key
 from .model import Scenario, World
@@ -25,7 +25,7 @@ def compile_scenario(doc: Document, rules: CompiledRules) -> tuple[Scenario, tup
     problems.extend(found)
     for i, event in enumerate(scenario.events):
         date = event.get("date") if isinstance(event, dict) else None
-        if isinstance(date, str) and date > scenario.as_of.isoformat():
+        if isinstance(date, str) and parse_date(date) is not None and date > scenario.as_of.isoformat():
             problems.append(doc.diag(("events", i, "date"), "SV210", f"event dated {date} is after as_of {scenario.as_of}",
                                      "move as_of later or drop the event"))
     if scenario.expect is not None:

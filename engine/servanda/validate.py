@@ -20,6 +20,9 @@ _PREFERENCE = {"SV104": 0, "SV101": 1, "SV102": 2, "SV103": 3}
 def validate(doc: Document, model: type[M], key: Key = ()) -> M:
     """Validate the node at ``key`` of ``doc`` as ``model``, or raise located diagnostics."""
     data = _at(doc.data, key)
+    if data is None and not key:
+        fields = ", ".join(list(model.model_fields)[:4])
+        raise DiagnosticError([doc.diag((), "SV103", f"the file is empty: expected a mapping with keys such as {fields}, …")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -81,6 +84,10 @@ def _message(error: Any) -> str:
     msg = str(error["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
+    if error["type"] in ("tuple_type", "list_type"):
+        return f"expected a list, found {_shown(error.get('input'))}"
+    if error["type"] in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping, found {_shown(error.get('input'))}"
     if error["type"] == "string_pattern_mismatch":
         value = error.get("input")
         pattern = error.get("ctx", {}).get("pattern", "")
@@ -88,6 +95,12 @@ def _message(error: Any) -> str:
             return f"{value!r} is not a state code (ISO 3166-1 alpha-3, three capital letters such as KAZ)"
         return f"{value!r} is not a valid identifier (lower-case letters, digits, '_', '-', '.')"
     return msg[0].lower() + msg[1:] if msg else msg
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__.replace('dict', 'mapping').replace('str', 'text')} {value!r}"[:80]
 
 
 def _allowed_keys(model: Any, path: Key) -> list[str]:

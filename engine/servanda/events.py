@@ -162,7 +162,7 @@ class EventParser:
 
     def parse(self, raw: Any, locate: Locate, key: tuple[str | int, ...]) -> tuple[Event | None, list[Diagnostic]]:
         """The event, or the located problems that prevent it."""
-        event = self._fast(raw)
+        event = self.fast(raw)
         return (event, []) if event is not None else parse_event(raw, self.vocabulary, locate, key)
 
     def _day(self, text: Any) -> int | None:
@@ -174,7 +174,8 @@ class EventParser:
         self._last_date = (text, day.toordinal())
         return self._last_date[1]
 
-    def _fast(self, raw: Any) -> Event | None:
+    def fast(self, raw: Any) -> Event | None:
+        """The event when ``raw`` is a valid event, else None (``parse`` then explains why)."""
         if type(raw) is not dict:
             return None
         kind = raw.get("kind")

@@ -7,6 +7,7 @@ so one malformed record never costs the others.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator
@@ -14,7 +15,7 @@ from typing import IO, Iterator
 import orjson
 
 from .diagnostics import Diagnostic
-from .events import Event, EventParser
+from .events import Event, EventParser, Locate
 from .model import Vocabulary
 
 MAX_LINE = 1 << 20
@@ -29,7 +30,8 @@ class FeedReader:
     path: str
     vocabulary: Vocabulary
     problems: list[Diagnostic] = field(default_factory=list)
-    seen: dict[int, set[str]] = field(default_factory=dict)  # day -> ids, for the last DEDUP_DAYS days
+    seen: dict[str, int] = field(default_factory=dict)  # id -> day, for the last DEDUP_DAYS days
+    expiry: deque[tuple[int, str]] = field(default_factory=deque)
     last_day: int | None = None
     parser: EventParser | None = None
 
@@ -68,16 +70,15 @@ class FeedReader:
             self._bad_json(number, raw, exc)
             return None
 
-        def locate(_key: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:
-            return Diagnostic(self.path, number, 1, code, message, hint)
-
         if self.parser is None:
             self.parser = EventParser(self.vocabulary)
-        event, found_problems = self.parser.parse(data, locate, ())
+        event = self.parser.fast(data)
         if event is None:
-            self.problems.extend(found_problems)
-            return None
-        if any(event.id in ids for ids in self.seen.values()):
+            event, found_problems = self.parser.parse(data, self._locator(number), ())
+            if event is None:
+                self.problems.extend(found_problems)
+                return None
+        if event.id in self.seen:
             self._problem(number, 1, "SV209", f"event id '{event.id}' was already read", "each event is counted once")
             return None
         if self.last_day is not None and event.day < self.last_day:
@@ -86,10 +87,17 @@ class FeedReader:
             return None
         if event.day != self.last_day:
             self.last_day = event.day
-            for day in [d for d in self.seen if d < event.day - DEDUP_DAYS]:
-                del self.seen[day]
-        self.seen.setdefault(event.day, set()).add(event.id)
+            expiry, oldest = self.expiry, event.day - DEDUP_DAYS
+            while expiry and expiry[0][0] < oldest:
+                self.seen.pop(expiry.popleft()[1], None)
+        self.seen[event.id] = event.day
+        self.expiry.append((event.day, event.id))
         return event
+
+    def _locator(self, number: int) -> Locate:
+        def locate(_key: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:
+            return Diagnostic(self.path, number, 1, code, message, hint)
+        return locate
 
 
 def open_feed(path: Path) -> IO[bytes]:

@@ -16,18 +16,20 @@ loops, written from the documented semantics rather than from the runtime:
 - a duration rule fires on max(since, pair's first day) + more_than_days + 1
   when that very fact is still live at the start of that day and the pair is;
 - findings with the same (rule, roles, day, events) are one finding whose
-  world facts are merged; nothing after ``as_of`` is judged.
+  world facts are merged and whose grade is the gravest among them (its
+  explanation and exception go with it); nothing after ``as_of`` is judged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
 from .context import Context, PairWindow
 from .events import Event
-from .findings import FactRef, Finding, apply_exceptions, iso, render, template_values
+from .findings import GRADE_ORDER, FactRef, Finding, apply_exceptions, iso, render, template_values
 from .ir import CompiledRule, CompiledRules, Pattern
 from .matching import all_hold
 
@@ -63,20 +65,31 @@ class Emission:
     bindings: Bindings
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def key(self) -> FindingKey:
+        """What identifies a finding: rule, roles, day and evidence events."""
+        return (self.rule.index, self.roles["bound"], self.roles["protected"], self.day, tuple(e.id for e in self.events))
+
 
 def evaluate_reference(rules: CompiledRules, context: Context, events: Sequence[Event], as_of: int) -> list[Finding]:
     """Every finding the rules produce over the events up to ``as_of``, sorted."""
+    findings: dict[FindingKey, Finding] = {}
+    for emission in emissions(rules, context, events, as_of):
+        found = conclude(emission, context)
+        if found is not None:
+            findings[emission.key] = merge(findings.get(emission.key), found)
+    return sorted(findings.values(), key=Finding.sort_key)
+
+
+def emissions(rules: CompiledRules, context: Context, events: Sequence[Event], as_of: int) -> Iterator[Emission]:
+    """Every way each rule concludes for each live role pair, before exceptions and merging."""
     timeline = sorted((e for e in events if e.day <= as_of), key=lambda e: e.day)
     history = world_history(rules, context, timeline)
-    findings: dict[FindingKey, Finding] = {}
     for rule in rules.rules:
         for window in context.pairs:
-            if window.treaty != rule.treaty:
-                continue
-            roles = {"bound": window.bound, "protected": window.protected}
-            for emission in _SHAPES[rule.shape](rule, window, roles, timeline, history, as_of):
-                record(findings, emission, context)
-    return sorted(findings.values(), key=Finding.sort_key)
+            if window.treaty == rule.treaty:
+                roles = {"bound": window.bound, "protected": window.protected}
+                yield from _SHAPES[rule.shape](rule, window, roles, timeline, history, as_of)
 
 
 def world_history(rules: CompiledRules, context: Context, timeline: Sequence[Event]) -> list[Stretch]:
@@ -207,24 +220,29 @@ def _duration_rule(rule: CompiledRule, window: PairWindow, roles: dict[str, str]
 _SHAPES = {"events": _events_rule, "absence": _absence_rule, "duration": _duration_rule}
 
 
-def record(findings: dict[FindingKey, Finding], emission: Emission, context: Context) -> None:
-    """Add one conclusion: exceptions decide its grade; one with an existing key merges its facts."""
+def conclude(emission: Emission, context: Context) -> Finding | None:
+    """The finding one emission gives on its own, after exceptions (None when one clears it)."""
     rule, roles = emission.rule, emission.roles
     grade, exception = apply_exceptions(rule, emission.bindings)
     if grade == "cleared":
-        return
-    key = (rule.index, roles["bound"], roles["protected"], emission.day, tuple(e.id for e in emission.events))
-    refs = tuple(_fact_ref(s) for s in emission.facts)
-    old = findings.get(key)
-    if old is not None:
-        refs = tuple(sorted(set(old.facts) | set(refs), key=lambda r: (r.relation, r.fields, r.origin)))
+        return None
     values = template_values(emission.bindings, _meta(emission), roles, context.names, emission.extra)
-    findings[key] = Finding(
+    return Finding(
         treaty=rule.treaty, clause=rule.clause, rule=rule.rule, grade=grade, party=roles["bound"],
         protected=roles["protected"], date=iso(emission.day), events=tuple(e.id for e in emission.events),
-        facts=refs, citation=rule.citation, explanation=render(rule.explanation, values), summary=rule.summary,
+        facts=tuple(_fact_ref(s) for s in emission.facts), citation=rule.citation,
+        explanation=render(rule.explanation, values), summary=rule.summary,
         exception=exception.note if exception else "", assumptions=context.assumptions.get(rule.treaty, ()),
     )
+
+
+def merge(old: Finding | None, new: Finding) -> Finding:
+    """One finding from two with the same key: the union of their facts, told by the graver one (the first on a tie)."""
+    if old is None:
+        return new
+    facts = tuple(sorted(set(old.facts) | set(new.facts), key=lambda r: (r.relation, r.fields, r.origin)))
+    graver = new if GRADE_ORDER[new.grade] < GRADE_ORDER[old.grade] else old
+    return dataclasses.replace(graver, facts=facts)
 
 
 def _fact_ref(stretch: Stretch) -> FactRef:

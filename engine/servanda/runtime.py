@@ -22,21 +22,10 @@ from .findings import FactRef, Finding, apply_exceptions, iso, render, template_
 from .ir import CompiledRule, CompiledRules
 from .matching import all_hold
 from .prefilter import Prefilter
+from .world import LiveFact, World
 
 PAIR_DEL, PAIR_ADD, EXPIRE, CHECK = range(4)
 ROTATE_AFTER = 20_000  # retractions before the session is rebuilt (the engine keeps retracted memory)
-
-
-@dataclass
-class LiveFact:
-    """A world fact currently true."""
-
-    uid: str
-    relation: str
-    fields: dict[str, Any]
-    since: int | None
-    origin: str
-    message: dict[str, Any]
 
 
 @dataclass
@@ -52,7 +41,7 @@ class Pending:
 
 @dataclass
 class _State:
-    facts: dict[str, LiveFact] = field(default_factory=dict)
+    facts: World = field(default_factory=World)
     retained: dict[str, tuple[Event, dict[str, Any]]] = field(default_factory=dict)
     pairs: dict[str, tuple[PairWindow, dict[str, Any]]] = field(default_factory=dict)
     pending: dict[tuple[int, str, str], list[Pending]] = field(default_factory=dict)
@@ -273,23 +262,20 @@ class Runtime:
             self._add_fact(relation, values, day, origin)
 
     def _add_fact(self, relation: str, values: dict[str, Any], since: int | None, origin: str) -> None:
-        for fact in self.state.facts.values():
-            if fact.relation == relation and fact.fields == values:
-                return  # already true: the world is a set
+        if self.state.facts.holds(relation, values):
+            return  # already true: the world is a set
         uid = f"f{next(self._uids)}"
         message = {"id": uid, "t": "f", "k": relation, "i": uid, **{field_key(k): v for k, v in values.items()}}
-        fact = LiveFact(uid, relation, values, since, origin, message)
-        self.state.facts[uid] = fact
+        self.state.facts.add(LiveFact(uid, relation, values, since, origin, message))
         if relation in self.rules.used_relations:
             self._route(self.session.assert_fact(dict(message)))
 
     def _remove_facts(self, relation: str, values: dict[str, Any]) -> None:
-        for uid, fact in list(self.state.facts.items()):
-            if fact.relation == relation and all(fact.fields.get(k) == v for k, v in values.items()):
-                del self.state.facts[uid]
-                if relation in self.rules.used_relations:
-                    self.session.retract_fact(dict(fact.message))
-                    self.retractions += 1
+        full = len(values) == len(self.rules.vocabulary.relations[relation].fields)
+        for fact in self.state.facts.remove_matching(relation, values, full):
+            if relation in self.rules.used_relations:
+                self.session.retract_fact(dict(fact.message))
+                self.retractions += 1
 
     def _route(self, matches: list[tuple[str, dict[str, Any]]]) -> None:
         """Matches raised by world changes: only duration rules start from those."""
@@ -331,7 +317,7 @@ class Runtime:
         self.retractions = 0
         for _, message in self.state.pairs.values():
             self.session.assert_fact(dict(message))
-        for fact in self.state.facts.values():
+        for fact in self.state.facts.facts():
             if fact.relation in self.rules.used_relations:
                 self.session.assert_fact(dict(fact.message))
         for _, message in self.state.retained.values():

@@ -153,11 +153,16 @@ class EventParser:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self.kinds: dict[str, tuple[frozenset[str], frozenset[str], tuple[tuple[str, FieldSpec], ...]]] = {}
+        self.kinds: dict[str, _KindCheck] = {}
         for name, spec in vocabulary.kinds.items():
-            allowed = frozenset(spec.fields) | frozenset(COMMON_FIELDS) | frozenset(OPTIONAL_COMMON)
-            required = frozenset(f for f, fs in spec.fields.items() if fs.required) | frozenset(COMMON_FIELDS)
-            self.kinds[name] = (allowed, required, tuple(spec.fields.items()))
+            self.kinds[name] = _KindCheck(
+                allowed=frozenset(spec.fields) | _ENVELOPE,
+                required=frozenset(f for f, fs in spec.fields.items() if fs.required) | frozenset(COMMON_FIELDS),
+                states=tuple(f for f, fs in spec.fields.items() if fs.type == "state"),
+                texts=tuple((f, frozenset(fs.values) if fs.values is not None else None) for f, fs in spec.fields.items() if fs.type == "text"),
+                others=tuple((f, fs) for f, fs in spec.fields.items() if fs.type not in ("state", "text")),
+            )
+        self._codes: set[str] = set()  # state codes already seen to be well-formed
         self._last_date: tuple[str, int] = ("", 0)
 
     def parse(self, raw: Any, locate: Locate, key: tuple[str | int, ...]) -> tuple[Event | None, list[Diagnostic]]:
@@ -174,35 +179,57 @@ class EventParser:
         self._last_date = (text, day.toordinal())
         return self._last_date[1]
 
+    def _state(self, value: Any) -> bool:
+        if value in self._codes:
+            return True
+        if type(value) is str and _STATE.fullmatch(value):
+            self._codes.add(value)
+            return True
+        return False
+
     def fast(self, raw: Any) -> Event | None:
         """The event when ``raw`` is a valid event, else None (``parse`` then explains why)."""
         if type(raw) is not dict:
             return None
         kind = raw.get("kind")
-        entry = self.kinds.get(kind) if type(kind) is str else None
-        if entry is None:
+        if type(kind) is not str:
             return None
-        allowed, required, specs = entry
+        check = self.kinds.get(kind)
+        if check is None:
+            return None
         keys = raw.keys()
-        if not (required <= keys and keys <= allowed):
+        if not (check.required <= keys and keys <= check.allowed):
             return None
         event_id, day = raw["id"], self._day(raw["date"])
         if day is None or type(event_id) is not str or not _ID.fullmatch(event_id):
             return None
-        fields: dict[str, Any] = {}
-        for name, spec in specs:
-            if name in raw:
-                value = raw[name]
-                if spec.type == "state":
-                    if type(value) is not str or not _STATE.fullmatch(value):
-                        return None
-                    fields[name] = value
-                    continue
-                converted, problem = check_value(spec, value)
+        fields = {k: v for k, v in raw.items() if k not in _ENVELOPE}
+        for name in check.states:
+            if name in fields and not self._state(fields[name]):
+                return None
+        for name, values in check.texts:
+            if name in fields:
+                value = fields[name]
+                if type(value) is not str or (values is not None and value not in values):
+                    return None
+        for name, spec in check.others:
+            if name in fields:
+                converted, problem = check_value(spec, fields[name])
                 if problem:
                     return None
                 fields[name] = converted
         source, note = raw.get("source", ""), raw.get("note", "")
         if type(source) is not str or type(note) is not str:
             return None
-        return Event(event_id, day, raw["kind"], fields, source, note)
+        return Event(event_id, day, kind, fields, source, note)
+
+
+class _KindCheck(NamedTuple):
+    allowed: frozenset[str]
+    required: frozenset[str]
+    states: tuple[str, ...]
+    texts: tuple[tuple[str, frozenset[str] | None], ...]
+    others: tuple[tuple[str, FieldSpec], ...]
+
+
+_ENVELOPE = frozenset(COMMON_FIELDS) | frozenset(OPTIONAL_COMMON)

@@ -15,6 +15,7 @@ import json
 from typing import Any, Iterator
 
 import durable_rules_engine as _engine
+import orjson
 
 from .ir import Cond, CompiledRule, CompiledRules, Pattern, Ref
 
@@ -125,6 +126,7 @@ class Session:
     def __init__(self, backend: Backend) -> None:
         self.handles = backend.handles
         self.sid = f"s{next(self._sids)}"
+        self.closed = False
         # The engine leaves a new session's action context uninitialised and delete_state
         # frees it (aborting the process) unless one action has run to completion first:
         # every ruleset carries a sentinel rule that the session fires once, here.
@@ -135,7 +137,7 @@ class Session:
     def assert_fact(self, message: dict[str, Any]) -> list[Match]:
         """Add a fact; return the matches it completed."""
         message["sid"] = self.sid
-        text = json.dumps(message)
+        text = orjson.dumps(message).decode()
         found: list[Match] = []
         for handle in self.handles:
             code, state = _engine.assert_fact(handle, text)
@@ -147,7 +149,7 @@ class Session:
     def retract_fact(self, message: dict[str, Any]) -> None:
         """Remove a fact (its content must equal what was asserted)."""
         message["sid"] = self.sid
-        text = json.dumps(message)
+        text = orjson.dumps(message).decode()
         for handle in self.handles:
             _engine.retract_fact(handle, text)
 
@@ -155,13 +157,16 @@ class Session:
     def _drain(handle: int, state: int) -> Iterator[Match]:
         result = _engine.start_action_for_state(handle, state)
         while result:
-            for name, match in json.loads(result[1]).items():
+            for name, match in orjson.loads(result[1]).items():
                 yield name, match
             following = _engine.complete_and_start_action(handle, state)
             result = (None, following) if following else None
 
     def close(self) -> None:
-        """Free the session's memory in the engine."""
+        """Free the session's memory in the engine; closing twice is harmless."""
+        if self.closed:
+            return
+        self.closed = True
         for handle in self.handles:
             try:
                 _engine.delete_state(handle, self.sid)

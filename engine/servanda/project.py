@@ -99,8 +99,11 @@ def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (
     runtime = Runtime(rules.compiled, rules.backend, scenario.context)
     as_of = scenario.model.as_of.toordinal()
     merged = heapq.merge(scenario.events, feed, key=lambda e: e.day)
-    runtime.feed(e for e in merged if e.day <= as_of)
-    findings = runtime.finish(as_of)
+    try:
+        runtime.feed(e for e in merged if e.day <= as_of)
+        findings = runtime.finish(as_of)
+    finally:
+        runtime.close()
     return Result(scenario, tuple(findings))
 
 

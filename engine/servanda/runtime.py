@@ -35,8 +35,18 @@ class Pending:
     rule: CompiledRule
     roles: dict[str, str]
     event: Event
+    bindings: dict[str, dict[str, Any]]
     due: int
     cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class DurationCheck:
+    """A duration rule's check, due when the fact would have lasted too long."""
+
+    rule: CompiledRule
+    roles: dict[str, str]
+    fact: LiveFact
 
 
 @dataclass
@@ -50,7 +60,11 @@ class _State:
 
 
 class Runtime:
-    """Evaluates one timeline; feed events in date order, then ``finish``."""
+    """Evaluates one timeline; feed events in date order, then ``finish``.
+
+    All state (world, waiting events, pairs, timers) is plain data, so a later
+    monitoring daemon can save and restore it between runs.
+    """
 
     def __init__(self, rules: CompiledRules, backend: Backend, context: Context) -> None:
         self.rules, self.backend, self.context = rules, backend, context
@@ -87,8 +101,12 @@ class Runtime:
         """Close the last day, judge deadlines and durations up to ``as_of``, return sorted findings."""
         self._flush()
         self._advance(as_of)
-        self.session.close()
+        self.close()
         return sorted(self.findings.values(), key=Finding.sort_key)
+
+    def close(self) -> None:
+        """Release the backend session (the engine allows a bounded number per ruleset)."""
+        self.session.close()
 
     # --- time ---------------------------------------------------------------
 
@@ -105,8 +123,10 @@ class Runtime:
                 self._pair_del(payload)
             elif priority == EXPIRE:
                 self._expire(payload)
+            elif isinstance(payload, Pending):
+                self._check_absence(due, payload)
             else:
-                payload(due)
+                self._check_duration(due, payload)
 
     def _flush(self) -> None:
         if self.day is None or not self.batch:
@@ -191,19 +211,18 @@ class Runtime:
             return
         bindings, events, _ = found
         assert rule.absence_days is not None
-        pending = Pending(rule, roles, events[0], day + rule.absence_days + 1)
+        pending = Pending(rule, roles, events[0], bindings, day + rule.absence_days + 1)
         self.state.pending.setdefault((rule.index, roles["bound"], roles["protected"]), []).append(pending)
-        days = rule.absence_days
+        self._timer(pending.due, CHECK, pending)
 
-        def check(due: int) -> None:
-            key = (rule.index, roles["bound"], roles["protected"])
-            waiting = self.state.pending.get(key, [])
-            if pending in waiting:
-                waiting.remove(pending)
-            if not pending.cancelled and self._pair_live(rule.treaty, roles):
-                self._emit(rule, roles, due, events, [], bindings, {"deadline": iso(due - 1), "days": days})
-
-        self._timer(pending.due, CHECK, check)
+    def _check_absence(self, due: int, pending: Pending) -> None:
+        rule, roles = pending.rule, pending.roles
+        waiting = self.state.pending.get((rule.index, roles["bound"], roles["protected"]), [])
+        if pending in waiting:
+            waiting.remove(pending)
+        if not pending.cancelled and self._pair_live(rule.treaty, roles):
+            extra = {"deadline": iso(due - 1), "days": rule.absence_days}
+            self._emit(rule, roles, due, [pending.event], [], pending.bindings, extra)
 
     def _on_duration(self, rule: CompiledRule, match: dict[str, Any], roles: dict[str, str]) -> None:
         fact = self.state.facts.get(match["fact"]["i"])
@@ -216,14 +235,12 @@ class Runtime:
         starts = [d for d in (fact.since, window[0].first if window else None) if d is not None]
         if not starts:
             return
-        due = max(starts) + rule.more_than_days + 1
-        uid = fact.uid
+        self._timer(max(starts) + rule.more_than_days + 1, CHECK, DurationCheck(rule, roles, fact))
 
-        def check(day: int) -> None:
-            if uid in self.state.facts and self._pair_live(rule.treaty, roles):
-                self._emit(rule, roles, day, [], [fact], bindings, {"days": rule.more_than_days})
-
-        self._timer(due, CHECK, check)
+    def _check_duration(self, due: int, check: DurationCheck) -> None:
+        rule, roles, fact = check.rule, check.roles, check.fact
+        if fact.uid in self.state.facts and self._pair_live(rule.treaty, roles):
+            self._emit(rule, roles, due, [], [fact], {"fact": fact.fields}, {"days": rule.more_than_days})
 
     def _emit(self, rule: CompiledRule, roles: dict[str, str], day: int, events: list[Event], facts: list[LiveFact],
               bindings: dict[str, dict[str, Any]], extra: dict[str, Any]) -> None:
@@ -258,7 +275,9 @@ class Runtime:
                     self._remove_facts(effect.remove, values)
                 else:
                     adds.append((str(effect.add), values, f"event {event.id}"))
-        for relation, values, origin in sorted(adds, key=lambda a: (a[0], sorted(a[1].items()), a[2])):
+        if len(adds) > 1:  # a fixed order, whatever the order of the day's events
+            adds.sort(key=lambda a: (a[0], sorted(a[1].items()), a[2]))
+        for relation, values, origin in adds:
             self._add_fact(relation, values, day, origin)
 
     def _add_fact(self, relation: str, values: dict[str, Any], since: int | None, origin: str) -> None:

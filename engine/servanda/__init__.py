@@ -7,8 +7,8 @@ The public API, for notebooks and other programs::
 
     rules = servanda.load_rules(Path("rules"))
     scenario = servanda.load_scenario(Path("scenarios/seed-kg-joins-hostile-bloc.yaml"), rules)
-    for finding in servanda.evaluate(rules, scenario).findings:
-        print(finding.grade, finding.party, finding.explanation)
+    findings = servanda.evaluate(rules, scenario).findings
+    summary = [(f.grade, f.party, f.protected, f.date) for f in findings]
 
 Errors in user input raise ``DiagnosticError``, whose ``diagnostics`` are located
 ``Diagnostic`` records.

@@ -52,11 +52,10 @@ class DurationCheck:
 @dataclass
 class _State:
     facts: World = field(default_factory=World)
-    retained: dict[str, tuple[Event, dict[str, Any]]] = field(default_factory=dict)
+    retained: dict[str, tuple[Event, dict[str, Any]]] = field(default_factory=dict)  # uid -> (event, message)
     pairs: dict[str, tuple[PairWindow, dict[str, Any]]] = field(default_factory=dict)
     pending: dict[tuple[int, str, str], list[Pending]] = field(default_factory=dict)
     timers: list[tuple[int, int, int, Any]] = field(default_factory=list)
-    events_by_uid: dict[str, Event] = field(default_factory=dict)
 
 
 class Runtime:
@@ -141,14 +140,13 @@ class Runtime:
                 continue
             uid = f"e{next(self._uids)}"
             message = _event_message(uid, event)
-            self.state.events_by_uid[uid] = event
             self.state.retained[uid] = (event, message)
             in_batch.add(uid)
             matches.extend(self.session.assert_fact(dict(message)))
         self._on_matches(matches, day, in_batch)
         self._apply_effects(batch, day)
         for uid in sorted(in_batch):
-            keep = self.prefilter.retention.get(self.state.events_by_uid[uid].kind)
+            keep = self.prefilter.retention.get(self.state.retained[uid][0].kind)
             if keep is None:
                 self._expire(uid)
             else:
@@ -180,7 +178,7 @@ class Runtime:
         events: list[Event] = []
         facts: list[LiveFact] = []
         for step in rule.steps:
-            event = self.state.events_by_uid[match[step.alias]["i"]]
+            event = self.state.retained[match[step.alias]["i"]][0]
             bindings[step.alias] = dict(event.fields)
             events.append(event)
         for pattern in rule.facts:
@@ -324,7 +322,6 @@ class Runtime:
 
     def _expire(self, uid: str) -> None:
         entry = self.state.retained.pop(uid, None)
-        self.state.events_by_uid.pop(uid, None)
         if entry is not None:
             self.session.retract_fact(dict(entry[1]))
             self.retractions += 1

@@ -103,7 +103,8 @@ class ConditionCompiler:
             values = [self._value(name, spec, v, Scope(), key + (i,), True) for i, v in enumerate(arg)]
             if any(v is _BAD for v in values):
                 return None
-            return Cond(name, op, tuple(values), backend=spec.required and spec.type != "date")
+            # durable_rules mis-evaluates $or/$and groups beside a join (false matches seen): Python only.
+            return Cond(name, op, tuple(values), backend=False)
         if op == "not":
             value = self._value(name, spec, arg, scope, key, constants_only)
             if value is _BAD:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -75,6 +76,19 @@ class Finding:
             "exception": self.exception,
             "assumptions": list(self.assumptions),
         }
+
+
+def merge(old: Finding | None, new: Finding) -> Finding:
+    """One finding from two with the same key: the union of their facts, told by the graver match.
+
+    On equal grades the one whose exception and explanation sort first tells it, so the
+    result never depends on the order in which matches were found.
+    """
+    if old is None:
+        return new
+    facts = tuple(sorted(set(old.facts) | set(new.facts), key=lambda r: (r.relation, r.fields, r.origin)))
+    teller = min(old, new, key=lambda f: (GRADE_ORDER[f.grade], f.exception, f.explanation))
+    return dataclasses.replace(teller, facts=facts)
 
 
 def iso(day: int) -> str:

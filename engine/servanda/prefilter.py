@@ -26,11 +26,12 @@ class Prefilter:
                 fields = tuple(sorted(c.field for c in pattern.conds
                                       if c.op == "eq" and isinstance(c.value, Ref) and c.value.is_role))
                 self.role_fields.setdefault(pattern.kind, []).append(fields)
-            later = 0
-            for step in reversed(rule.steps):
-                if later:
-                    self.retention[step.kind] = max(self.retention.get(step.kind, 0), later)
-                later += step.within_days or 0
+            # Every step but the last waits for the last one, which comes at most the sum of
+            # all windows after the first step (a bound that holds however ``after`` branches).
+            span = sum(step.within_days or 0 for step in rule.steps)
+            for step in rule.steps[:-1]:
+                if span:
+                    self.retention[step.kind] = max(self.retention.get(step.kind, 0), span)
 
     def relevant(self, event: Event) -> bool:
         """Whether any rule could use this event."""
@@ -39,3 +40,4 @@ class Prefilter:
             return False
         parties, fields = self.parties, event.fields
         return any(all(fields.get(f) in parties for f in option) for option in options)
+

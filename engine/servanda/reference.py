@@ -22,14 +22,13 @@ loops, written from the documented semantics rather than from the runtime:
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
 from .context import Context, PairWindow
 from .events import Event
-from .findings import GRADE_ORDER, FactRef, Finding, apply_exceptions, iso, render, template_values
+from .findings import FactRef, Finding, apply_exceptions, iso, merge, render, template_values
 from .ir import CompiledRule, CompiledRules, Pattern
 from .matching import all_hold
 
@@ -166,12 +165,14 @@ def _step_choices(steps: Sequence[Pattern], chosen: list[Event], bindings: Bindi
 
 def _fact_choices(patterns: Sequence[Pattern], chosen: list[Stretch], bindings: Bindings, live: Sequence[Stretch],
                   roles: dict[str, str]) -> Iterator[tuple[list[Stretch], Bindings]]:
-    """Live facts for the remaining fact patterns (one fact may serve several patterns)."""
+    """Live facts for the remaining fact patterns, a different fact for each pattern."""
     if not patterns:
         yield chosen, bindings
         return
     pattern, rest = patterns[0], patterns[1:]
     for stretch in live:
+        if stretch in chosen:
+            continue
         if stretch.relation == pattern.kind and all_hold(pattern.conds, stretch.fields, bindings, roles):
             yield from _fact_choices(rest, chosen + [stretch], {**bindings, pattern.alias: stretch.fields}, live, roles)
 
@@ -234,15 +235,6 @@ def conclude(emission: Emission, context: Context) -> Finding | None:
         explanation=render(rule.explanation, values), summary=rule.summary,
         exception=exception.note if exception else "", assumptions=context.assumptions.get(rule.treaty, ()),
     )
-
-
-def merge(old: Finding | None, new: Finding) -> Finding:
-    """One finding from two with the same key: the union of their facts, told by the graver one (the first on a tie)."""
-    if old is None:
-        return new
-    facts = tuple(sorted(set(old.facts) | set(new.facts), key=lambda r: (r.relation, r.fields, r.origin)))
-    graver = new if GRADE_ORDER[new.grade] < GRADE_ORDER[old.grade] else old
-    return dataclasses.replace(graver, facts=facts)
 
 
 def _fact_ref(stretch: Stretch) -> FactRef:

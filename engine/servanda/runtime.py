@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from .backend import Backend, Session, decode, field_key
 from .context import Context, PairWindow
 from .events import Event
-from .findings import FactRef, Finding, apply_exceptions, iso, render, template_values
+from .findings import FactRef, Finding, apply_exceptions, iso, merge, render, template_values
 from .ir import CompiledRule, CompiledRules
 from .matching import all_hold
 from .prefilter import Prefilter
@@ -163,7 +163,10 @@ class Runtime:
             match = decode(name, raw, rule)
             roles = {"bound": match["pair"]["b"], "protected": match["pair"]["p"]}
             if "_u" in name:
-                unless.append((rule, roles))
+                pattern = rule.unless[int(name.rsplit("_u", 1)[1])]
+                fields = self.state.retained[match[pattern.alias]["i"]][0].fields
+                if all_hold(pattern.conds, fields, {}, roles, only_python=True):
+                    unless.append((rule, roles))
             elif rule.shape == "absence":
                 self._trigger(rule, match, roles, day, in_batch)
             elif rule.shape == "events":
@@ -246,20 +249,18 @@ class Runtime:
         if grade == "cleared":
             return
         key = (rule.index, roles["bound"], roles["protected"], day, tuple(e.id for e in events))
-        refs = tuple(FactRef(f.relation, tuple(sorted(f.fields.items())), iso(f.since) if f.since is not None else None, f.origin) for f in facts)
-        old = self.findings.get(key)
-        if old is not None:
-            refs = tuple(sorted(set(old.facts) | set(refs), key=lambda r: (r.relation, r.fields, r.origin)))
+        refs = tuple(sorted((FactRef(f.relation, tuple(sorted(f.fields.items())), iso(f.since) if f.since is not None else None, f.origin) for f in facts),
+                            key=lambda r: (r.relation, r.fields, r.origin)))
         meta: dict[str, dict[str, str | None]] = {s.alias: {"date": e.date.isoformat(), "id": e.id} for s, e in zip(rule.steps, events)}
         for pattern, fact in zip(rule.facts + ((rule.duration,) if rule.duration else ()), facts):
             meta[pattern.alias] = {"since": iso(fact.since) if fact.since is not None else None, "id": fact.origin}
         values = template_values(bindings, meta, roles, self.context.names, extra)
-        self.findings[key] = Finding(
+        self.findings[key] = merge(self.findings.get(key), Finding(
             treaty=rule.treaty, clause=rule.clause, rule=rule.rule, grade=grade, party=roles["bound"],
             protected=roles["protected"], date=iso(day), events=tuple(e.id for e in events), facts=refs,
             citation=rule.citation, explanation=render(rule.explanation, values), summary=rule.summary,
             exception=exception.note if exception else "", assumptions=self.context.assumptions.get(rule.treaty, ()),
-        )
+        ))
 
     # --- world --------------------------------------------------------------
 

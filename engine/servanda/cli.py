@@ -75,7 +75,7 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
         problems.append(Diagnostic(str(scenarios[0]), 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"))
     if fmt == "json":
         click.echo(report.findings_json(results))
-    else:
+    elif results:
         click.echo("\n\n".join(report.findings_text(r) for r in results))
     if problems:
         _fail(tuple(sorted(set(problems))))

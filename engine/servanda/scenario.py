@@ -14,7 +14,13 @@ from .validate import validate
 
 def compile_scenario(doc: Document, rules: CompiledRules) -> tuple[Scenario, tuple[Event, ...]]:
     """Validate a scenario; return it with its events in date order, or raise every problem."""
-    scenario = validate(doc, Scenario)
+    try:
+        scenario = validate(doc, Scenario)
+    except DiagnosticError as exc:
+        raw = doc.data.get("events") if isinstance(doc.data, dict) else None
+        more = parse_events(doc, raw, rules, ("events",))[1] if isinstance(raw, list) else []
+        places = {(d.line, d.col, d.code) for d in exc.diagnostics}
+        raise DiagnosticError(exc.diagnostics + tuple(d for d in more if (d.line, d.col, d.code) not in places)) from None
     problems: list[Diagnostic] = []
     for i, a in enumerate(scenario.assume):
         if a.treaty not in rules.treaties:
@@ -45,14 +51,15 @@ def parse_events(doc: Document, raws: Any, rules: CompiledRules, key: Key) -> tu
     for i, raw in enumerate(raws):
         event, found = parse_event(raw, rules.vocabulary, doc.diag, key + (i,))  # scenarios are small: explain everything
         problems.extend(found)
-        if event is None:
+        event_id = str(raw.get("id")) if isinstance(raw, dict) and "id" in raw else None
+        if event_id is not None and event_id in seen:
+            problems.append(doc.diag(key + (i, "id"), "SV209", f"event id '{event_id}' is used twice",
+                                     f"first used by event {seen[event_id] + 1}"))
             continue
-        if event.id in seen:
-            problems.append(doc.diag(key + (i, "id"), "SV209", f"event id '{event.id}' is used twice",
-                                     f"first used by event {seen[event.id] + 1}"))
-            continue
-        seen[event.id] = i
-        events.append(event)
+        if event_id is not None:
+            seen[event_id] = i
+        if event is not None:
+            events.append(event)
     return events, problems
 
 

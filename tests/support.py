@@ -27,6 +27,18 @@ clauses:
 """
 
 
+HOSTILE_BLOC = """\
+- id: hostile-bloc
+  grade: violation
+  summary: Joining a bloc directed against the other party.
+  match:
+    join: {kind: join_bloc, where: {actor: $bound}}
+  facts:
+    orientation: {relation: bloc_directed_against, where: {bloc: $join.bloc, against: $protected}}
+  explanation: "{bound_name} joined {join.bloc}, directed against {protected_name}."
+"""
+
+
 def make_rules(tmp_path: Path, rules_yaml: str, in_force: str = "2025-01-01", head: str | None = None) -> RuleSet:
     """A rules folder with the real vocabulary and one treaty whose clause holds ``rules_yaml``."""
     folder = tmp_path / "rules"

@@ -19,7 +19,7 @@ from differential_worker import Compiled, RuntimeWorker, compile_case, compile_r
 from servanda.ir import Ref
 from servanda.reference import evaluate_reference
 from strategies import KINDS, VOCABULARY_TEXT, Case, cases, day, quiet_events
-from support import TREATY_HEAD
+from support import HOSTILE_BLOC, TREATY_HEAD
 
 FindingJSON = dict[str, Any]
 
@@ -125,16 +125,6 @@ def test_order_of_same_day_events_is_irrelevant(worker: RuntimeWorker, case: Cas
     assert runtime_findings(worker, shuffled.treaty_text, shuffled.scenario_text) == before, show(shuffled)
 
 
-HOSTILE_BLOC = """\
-- id: hostile-bloc
-  grade: violation
-  summary: Joining a bloc directed against the other party.
-  match:
-    join: {kind: join_bloc, where: {actor: $bound}}
-  facts:
-    orientation: {relation: bloc_directed_against, where: {bloc: $join.bloc, against: $protected}}
-  explanation: "{bound_name} joined {join.bloc}, directed against {protected_name}."
-"""
 
 
 def treaty_text(rules: str, in_force: str = "2025-01-01") -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from servanda import runtime as runtime_module
-from support import brief, make_rules, run
+from support import HOSTILE_BLOC, brief, make_rules, run
 
 SEQUENCE = """\
 - id: grant-then-strike
@@ -167,16 +167,7 @@ def test_exception_changes_grade(tmp_path: Path) -> None:
     assert found[0].exception == "only a slow-down"
 
 
-BLOC = """\
-- id: hostile-bloc
-  grade: violation
-  summary: Joining a bloc directed against the other party.
-  match:
-    join: {kind: join_bloc, where: {actor: $bound}}
-  facts:
-    orientation: {relation: bloc_directed_against, where: {bloc: $join.bloc, against: $protected}}
-  explanation: "{bound_name} joined {join.bloc}."
-"""
+BLOC = HOSTILE_BLOC
 
 WORLD = "world:\n  facts:\n    - {relation: bloc_directed_against, fields: {bloc: b, against: KAZ}}\n"
 

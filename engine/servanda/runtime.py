@@ -249,8 +249,7 @@ class Runtime:
         if grade == "cleared":
             return
         key = (rule.index, roles["bound"], roles["protected"], day, tuple(e.id for e in events))
-        refs = tuple(sorted((FactRef(f.relation, tuple(sorted(f.fields.items())), iso(f.since) if f.since is not None else None, f.origin) for f in facts),
-                            key=lambda r: (r.relation, r.fields, r.origin)))
+        refs = tuple(FactRef(f.relation, tuple(sorted(f.fields.items())), iso(f.since) if f.since is not None else None, f.origin) for f in facts)
         meta: dict[str, dict[str, str | None]] = {s.alias: {"date": e.date.isoformat(), "id": e.id} for s, e in zip(rule.steps, events)}
         for pattern, fact in zip(rule.facts + ((rule.duration,) if rule.duration else ()), facts):
             meta[pattern.alias] = {"since": iso(fact.since) if fact.since is not None else None, "id": fact.origin}

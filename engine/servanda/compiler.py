@@ -70,6 +70,7 @@ def compile_rules(vocab: Vocabulary, treaty_docs: list[Document]) -> CompiledRul
     """Compile every treaty document; raise all diagnostics together if any."""
     problems: list[Diagnostic] = []
     treaties: dict[str, CompiledTreaty] = {}
+    files: dict[str, str] = {}
     rules: list[CompiledRule] = []
     for doc in treaty_docs:
         try:
@@ -78,8 +79,9 @@ def compile_rules(vocab: Vocabulary, treaty_docs: list[Document]) -> CompiledRul
             problems.extend(exc.diagnostics)
             continue
         if treaty.treaty in treaties:
-            problems.append(doc.diag(("treaty",), "SV209", f"treaty id '{treaty.treaty}' is used by another file too"))
+            problems.append(doc.diag(("treaty",), "SV209", f"treaty id '{treaty.treaty}' is already used by {files[treaty.treaty]}"))
             continue
+        files[treaty.treaty] = doc.path
         found = _TreatyCompiler(doc, treaty, vocab, len(rules)).run()
         problems.extend(found.problems)
         treaties[treaty.treaty] = found.compiled

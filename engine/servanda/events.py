@@ -110,7 +110,9 @@ def parse_event(raw: Any, vocabulary: Vocabulary, locate: Locate, key: tuple[str
         problems.append(locate(key + ("id",), "SV103", f"event id must be an identifier, found {event_id!r}", ""))
     day = parse_date(raw["date"])
     if day is None:
-        problems.append(locate(key + ("date",), "SV104", f"expected a date YYYY-MM-DD, found {raw['date']!r}", "a real calendar day"))
+        written = isinstance(raw["date"], str) and _DATE.fullmatch(raw["date"]) is not None
+        message = f"{raw['date']!r} is not a real calendar day" if written else f"expected a date YYYY-MM-DD, found {raw['date']!r}"
+        problems.append(locate(key + ("date",), "SV104", message, "dates are written YYYY-MM-DD"))
     spec: KindSpec | None = vocabulary.kinds.get(kind) if isinstance(kind, str) else None
     if spec is None:
         problems.append(locate(key + ("kind",), "SV201", f"unknown event kind {kind!r}",

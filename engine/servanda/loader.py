@@ -118,7 +118,10 @@ def parse_yaml(text: str, name: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "malformed YAML"
-        raise DiagnosticError([Diagnostic(name, line, col, "SV004", f"YAML syntax error: {problem}")]) from None
+        hint = ""
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            hint = f"{exc.context} that starts on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+        raise DiagnosticError([Diagnostic(name, line, col, "SV004", f"YAML syntax error: {problem}", hint)]) from None
     except yaml.YAMLError as exc:
         raise DiagnosticError([Diagnostic(name, 1, 1, "SV004", f"YAML syntax error: {exc}")]) from None
     if node is None:

@@ -143,7 +143,8 @@ class Session:
             code, state = _engine.assert_fact(handle, text)
             if code == 2:
                 raise RuntimeError(f"the backend has already seen fact {message['id']!r}")
-            found.extend(self._drain(handle, state))
+            if code == 0:  # 1: no rule of this ruleset wants the fact, and ``state`` is then no session
+                found.extend(self._drain(handle, state))
         return found
 
     def retract_fact(self, message: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from servanda import runtime as runtime_module
-from support import HOSTILE_BLOC, brief, make_rules, run
+from support import HOSTILE_BLOC, TREATY_HEAD, brief, make_rules, run
 
 SEQUENCE = """\
 - id: grant-then-strike
@@ -213,3 +213,31 @@ def test_session_rotation_keeps_findings(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(runtime_module, "ROTATE_AFTER", 2)
     assert [f.to_json() for f in run(tmp_path, rules, text)] == [f.to_json() for f in baseline]
     assert len(baseline) == 21
+
+
+def test_treaty_end_stops_findings_after_earlier_matches(tmp_path: Path) -> None:
+    """After the last day in force nothing fires, even for a pair that already produced findings."""
+    head = TREATY_HEAD.format(id="t", in_force="2025-01-01").replace("sources:", "ends: 2026-03-01\nsources:")
+    rules = make_rules(tmp_path, BLOC, head=head)
+    scenario = ("scenario: t\ntitle: t\nas_of: 2026-12-31\n" + WORLD + "events:\n"
+                "  - {id: j1, date: 2026-02-01, kind: join_bloc, actor: KGZ, bloc: b}\n"
+                "  - {id: j2, date: 2026-03-01, kind: join_bloc, actor: KGZ, bloc: b}\n"
+                "  - {id: j3, date: 2026-03-02, kind: join_bloc, actor: KGZ, bloc: b}\n")
+    assert [f.events for f in run(tmp_path, rules, scenario)] == [("j1",), ("j2",)]
+
+
+def test_facts_in_a_delivered_match_stay_in_the_engine(tmp_path: Path) -> None:
+    """The backend never retracts a fact that took part in a match (the engine corrupts its heap if it does)."""
+    rules = make_rules(tmp_path, BLOC)
+    session = rules.backend.session()
+    try:
+        session.assert_fact({"id": "p", "t": "p", "tr": "t", "b": "KGZ", "p": "KAZ"})
+        session.assert_fact({"id": "f", "t": "f", "k": "bloc_directed_against", "i": "f", "f_bloc": "b", "f_against": "KAZ"})
+        matches = session.assert_fact({"id": "e", "t": "e", "k": "join_bloc", "i": "e", "d": 1, "f_actor": "KGZ", "f_bloc": "b"})
+        assert [name for name, _ in matches] == ["r0_m"]
+        assert session.retract_fact({"id": "e", "t": "e", "k": "join_bloc", "i": "e", "d": 1, "f_actor": "KGZ", "f_bloc": "b"}) is False
+        other = {"id": "x", "t": "e", "k": "join_bloc", "i": "x", "d": 1, "f_actor": "USA", "f_bloc": "c"}
+        assert session.assert_fact(dict(other)) == []
+        assert session.retract_fact(other) is True
+    finally:
+        session.close()

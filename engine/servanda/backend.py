@@ -127,6 +127,7 @@ class Session:
         self.handles = backend.handles
         self.sid = f"s{next(self._sids)}"
         self.closed = False
+        self.matched: set[str] = set()  # ids of facts that took part in a delivered match
         # The engine leaves a new session's action context uninitialised and delete_state
         # frees it (aborting the process) unless one action has run to completion first:
         # every ruleset carries a sentinel rule that the session fires once, here.
@@ -147,18 +148,27 @@ class Session:
                 found.extend(self._drain(handle, state))
         return found
 
-    def retract_fact(self, message: dict[str, Any]) -> None:
-        """Remove a fact (its content must equal what was asserted)."""
+    def retract_fact(self, message: dict[str, Any]) -> bool:
+        """Remove a fact from the engine, unless it took part in a match; return whether it was removed.
+
+        Retracting a fact that was part of a delivered match makes the engine walk a
+        stale action frame and write past its end (heap corruption, seen as random
+        crashes much later). Such facts stay in the engine until the session is
+        rebuilt, so callers must treat matches with facts they consider gone as stale.
+        """
+        if message["id"] in self.matched:
+            return False
         message["sid"] = self.sid
         text = orjson.dumps(message).decode()
         for handle in self.handles:
             _engine.retract_fact(handle, text)
+        return True
 
-    @staticmethod
-    def _drain(handle: int, state: int) -> Iterator[Match]:
+    def _drain(self, handle: int, state: int) -> Iterator[Match]:
         result = _engine.start_action_for_state(handle, state)
         while result:
             for name, match in orjson.loads(result[1]).items():
+                self.matched.update(fact["id"] for fact in match.values())
                 yield name, match
             following = _engine.complete_and_start_action(handle, state)
             result = (None, following) if following else None

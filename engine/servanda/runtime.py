@@ -6,6 +6,10 @@ expires waiting events with their windows. The backend only matches. Within one
 day, every event is matched against the world as it stood at the start of that
 day, and the day's effects then apply removals before additions, so the order of
 events that share a date never changes the findings.
+
+The engine never forgets a fact that took part in a match (see
+``backend.Session.retract_fact``), so every match is checked here against what is
+still live: waiting events, world facts and role pairs.
 """
 
 from __future__ import annotations
@@ -162,10 +166,12 @@ class Runtime:
             rule = self.by_index[int(name[1:].split("_", 1)[0])]
             match = decode(name, raw, rule)
             roles = {"bound": match["pair"]["b"], "protected": match["pair"]["p"]}
+            if not self._pair_live(rule.treaty, roles):
+                continue  # a pair the engine still holds after the treaty left force
             if "_u" in name:
                 pattern = rule.unless[int(name.rsplit("_u", 1)[1])]
-                fields = self.state.retained[match[pattern.alias]["i"]][0].fields
-                if all_hold(pattern.conds, fields, {}, roles, only_python=True):
+                entry = self.state.retained.get(match[pattern.alias]["i"])
+                if entry is not None and all_hold(pattern.conds, entry[0].fields, {}, roles, only_python=True):
                     unless.append((rule, roles))
             elif rule.shape == "absence":
                 self._trigger(rule, match, roles, day, in_batch)
@@ -181,9 +187,11 @@ class Runtime:
         events: list[Event] = []
         facts: list[LiveFact] = []
         for step in rule.steps:
-            event = self.state.retained[match[step.alias]["i"]][0]
-            bindings[step.alias] = dict(event.fields)
-            events.append(event)
+            entry = self.state.retained.get(match[step.alias]["i"])
+            if entry is None:
+                return None  # an expired event the engine still holds
+            bindings[step.alias] = dict(entry[0].fields)
+            events.append(entry[0])
         for pattern in rule.facts:
             fact = self.state.facts.get(match[pattern.alias]["i"])
             if fact is None:
@@ -300,7 +308,9 @@ class Runtime:
             if name.endswith("_d"):
                 rule = self.by_index[int(name[1:].split("_", 1)[0])]
                 match = decode(name, raw, rule)
-                self._on_duration(rule, match, {"bound": match["pair"]["b"], "protected": match["pair"]["p"]})
+                roles = {"bound": match["pair"]["b"], "protected": match["pair"]["p"]}
+                if self._pair_live(rule.treaty, roles):
+                    self._on_duration(rule, match, roles)
 
     # --- pairs, expiry, rotation --------------------------------------------
 

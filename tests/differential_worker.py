@@ -127,7 +127,13 @@ class RuntimeWorker:
 def _serve(requests: IO[str], replies: IO[str]) -> None:
     """Answer one JSON request per line until the input ends."""
     backends: dict[tuple[str, str], tuple[CompiledRules, Backend]] = {}
+    # Crashes can depend on every earlier case: record them all, then replay with
+    # `python tests/differential_worker.py < LOG` (under valgrind, with `env -i` for a fixed heap layout).
+    record = open(os.environ["SERVANDA_WORKER_LOG"], "a", encoding="utf-8") if os.environ.get("SERVANDA_WORKER_LOG") else None
     for line in requests:
+        if record is not None:
+            record.write(line)
+            record.flush()
         request = json.loads(line)
         try:
             key = (request["vocabulary"], request["treaty"])

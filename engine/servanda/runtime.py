@@ -29,7 +29,7 @@ from .prefilter import Prefilter
 from .world import LiveFact, World
 
 PAIR_DEL, PAIR_ADD, EXPIRE, CHECK = range(4)
-ROTATE_AFTER = 20_000  # retractions before the session is rebuilt (the engine keeps retracted memory)
+ROTATE_AFTER = 5_000  # retractions before the session is rebuilt (the engine keeps retracted memory)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from .conditions import ConditionCompiler, Scope
 from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
 from .ir import Citation, CompiledRule, CompiledRules, CompiledTreaty, GradeException, Membership, Pattern, QuotedText
 from .loader import Document, Key
-from .model import FieldSpec, Rule, Treaty, Unknown, Vocabulary
+from .model import FieldSpec, Rule, Treaty, Vocabulary
 from .validate import validate
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -152,8 +152,7 @@ class _TreatyCompiler:
             self.problems.append(doc.diag(("in_force",), "SV210", "the treaty enters into force before it is signed"))
         return CompiledTreaty(
             id=t.treaty, title=t.titles["en"], kind=t.kind, members=tuple(members),
-            in_force=in_force, in_force_known=in_force is not None,
-            ends=ends, ends_known=not isinstance(t.ends, Unknown), clauses=tuple(c.id for c in t.clauses),
+            in_force=in_force, ends=ends, clauses=tuple(c.id for c in t.clauses),
         )
 
     def _check_sources(self) -> None:

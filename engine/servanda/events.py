@@ -36,16 +36,6 @@ class Event(NamedTuple):
         """The event's calendar date."""
         return dt.date.fromordinal(self.day)
 
-    def to_json(self) -> dict[str, Any]:
-        """Stable JSON form, as written in a scenario or feed."""
-        out: dict[str, Any] = {"id": self.id, "date": self.date.isoformat(), "kind": self.kind}
-        out.update(sorted(self.fields.items()))
-        if self.source:
-            out["source"] = self.source
-        if self.note:
-            out["note"] = self.note
-        return out
-
 
 def parse_date(value: Any) -> dt.date | None:
     """A date from a ``date`` object or a strict YYYY-MM-DD string, else None."""

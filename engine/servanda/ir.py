@@ -138,10 +138,13 @@ class CompiledTreaty:
     kind: str
     members: tuple[Membership, ...]
     in_force: int | None
-    in_force_known: bool
     ends: int | None
-    ends_known: bool
     clauses: tuple[str, ...] = ()
+
+    @property
+    def in_force_known(self) -> bool:
+        """Whether the sources give an entry-into-force date (else a scenario must assume one)."""
+        return self.in_force is not None
 
 
 @dataclass(frozen=True)

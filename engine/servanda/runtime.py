@@ -163,11 +163,10 @@ class Runtime:
     def _on_matches(self, matches: list[tuple[str, dict[str, Any]]], day: int, in_batch: set[str]) -> None:
         unless: list[tuple[CompiledRule, dict[str, str]]] = []
         for name, raw in matches:
-            rule = self.by_index[int(name[1:].split("_", 1)[0])]
-            match = decode(name, raw, rule)
-            roles = {"bound": match["pair"]["b"], "protected": match["pair"]["p"]}
-            if not self._pair_live(rule.treaty, roles):
-                continue  # a pair the engine still holds after the treaty left force
+            found = self._live_match(name, raw)
+            if found is None:
+                continue
+            rule, match, roles = found
             if "_u" in name:
                 pattern = rule.unless[int(name.rsplit("_u", 1)[1])]
                 entry = self.state.retained.get(match[pattern.alias]["i"])
@@ -305,12 +304,18 @@ class Runtime:
     def _route(self, matches: list[tuple[str, dict[str, Any]]]) -> None:
         """Matches raised by world changes: only duration rules start from those."""
         for name, raw in matches:
-            if name.endswith("_d"):
-                rule = self.by_index[int(name[1:].split("_", 1)[0])]
-                match = decode(name, raw, rule)
-                roles = {"bound": match["pair"]["b"], "protected": match["pair"]["p"]}
-                if self._pair_live(rule.treaty, roles):
-                    self._on_duration(rule, match, roles)
+            found = self._live_match(name, raw) if name.endswith("_d") else None
+            if found is not None:
+                self._on_duration(*found)
+
+    def _live_match(self, name: str, raw: dict[str, Any]) -> tuple[CompiledRule, dict[str, Any], dict[str, str]] | None:
+        """The rule, aliased match and roles of an engine match, unless its pair has left force."""
+        rule = self.by_index[int(name[1:].split("_", 1)[0])]
+        match = decode(name, raw, rule)
+        roles = {"bound": match["pair"]["b"], "protected": match["pair"]["p"]}
+        if not self._pair_live(rule.treaty, roles):
+            return None  # a pair the engine still holds after the treaty left force
+        return rule, match, roles
 
     # --- pairs, expiry, rotation --------------------------------------------
 
@@ -318,14 +323,13 @@ class Runtime:
         return _pair_id(treaty, roles) in self.state.pairs
 
     def _pair_add(self, window: PairWindow) -> None:
-        pid = _pair_id(window.treaty, {"bound": window.bound, "protected": window.protected})
+        pid = _window_id(window)
         message = {"id": pid, "t": "p", "tr": window.treaty, "b": window.bound, "p": window.protected}
         self.state.pairs[pid] = (window, message)
         self._route(self.session.assert_fact(dict(message)))
 
     def _pair_del(self, window: PairWindow) -> None:
-        pid = _pair_id(window.treaty, {"bound": window.bound, "protected": window.protected})
-        entry = self.state.pairs.pop(pid, None)
+        entry = self.state.pairs.pop(_window_id(window), None)
         if entry is not None:
             self.session.retract_fact(dict(entry[1]))
             self.retractions += 1
@@ -352,6 +356,10 @@ class Runtime:
 
 def _pair_id(treaty: str, roles: dict[str, str]) -> str:
     return f"p:{treaty}:{roles['bound']}:{roles['protected']}"
+
+
+def _window_id(window: PairWindow) -> str:
+    return _pair_id(window.treaty, {"bound": window.bound, "protected": window.protected})
 
 
 def _event_message(uid: str, event: Event) -> dict[str, Any]:

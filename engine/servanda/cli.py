@@ -11,7 +11,7 @@ from . import report
 from .diagnostics import Diagnostic, DiagnosticError
 from .expect import compare
 from .feed import FeedReader, open_feed
-from .project import Result, RuleSet, evaluate, load_rules, load_scenario, scenario_paths
+from .project import Result, RuleSet, evaluate, evaluate_cases, load_rules, load_scenario, scenario_paths
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
 _RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
@@ -30,7 +30,9 @@ def _rules_or_exit(folder: Path) -> RuleSet:
         sys.exit(EXIT_INPUT)
 
 
-def _evaluate_all(rules: RuleSet, paths: list[Path], events: Path | None = None) -> tuple[list[Result], list[Diagnostic]]:
+def _evaluate_all(rules: RuleSet, paths: list[Path], events: Path | None = None,
+                  variants: bool = False) -> tuple[list[Result], list[Diagnostic]]:
+    """Every scenario's result (with one per variant when ``variants``), and every input problem."""
     results: list[Result] = []
     problems: list[Diagnostic] = []
     for path in scenario_paths(paths):
@@ -40,7 +42,7 @@ def _evaluate_all(rules: RuleSet, paths: list[Path], events: Path | None = None)
             problems.extend(exc.diagnostics)
             continue
         if events is None:
-            results.append(evaluate(rules, scenario))
+            results.extend(evaluate_cases(rules, scenario) if variants else [evaluate(rules, scenario)])
             continue
         reader = FeedReader(str(events), rules.compiled.vocabulary)
         try:
@@ -90,16 +92,15 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
 def test(paths: tuple[Path, ...], rules_dir: Path) -> None:
     """Check scenarios' expected findings (default: scenarios/). Exit 1 on any mismatch."""
     rules = _rules_or_exit(rules_dir)
-    results, problems = _evaluate_all(rules, list(paths) or [Path("scenarios")])
+    results, problems = _evaluate_all(rules, list(paths) or [Path("scenarios")], variants=True)
     failed = 0
     for result in results:
-        expect = result.scenario.model.expect
-        if expect is None:
-            click.echo(f"SKIP {result.scenario.model.scenario}  (no expectations)")
+        if result.expect is None:
+            click.echo(f"SKIP {result.label}  (no expectations)")
             continue
-        mismatches = compare(expect, result.findings)
+        mismatches = compare(result.expect, result.findings)
         failed += bool(mismatches)
-        click.echo(report.test_text(result.scenario.path, result.scenario.model.scenario, mismatches))
+        click.echo(report.test_text(result.scenario.path, result.label, mismatches))
     if problems:
         _fail(tuple(sorted(set(problems))))
         sys.exit(EXIT_INPUT)

@@ -17,7 +17,7 @@ from .ir import CompiledRules
 from .loader import Document, load_yaml
 from .runtime import Runtime
 from .scenario import compile_scenario
-from .model import Scenario
+from .model import Expectations, Scenario
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class RuleSet:
     path: str
     compiled: CompiledRules
     backend: Backend
+    documents: tuple[Document, ...] = ()  # the treaty files, for locating what static checks find
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,22 @@ class Result:
 
     scenario: LoadedScenario
     findings: tuple[Finding, ...]
+    variant: str | None = None  # None: the scenario's baseline
 
     @property
     def notes(self) -> tuple[str, ...]:
         return self.scenario.context.notes
+
+    @property
+    def label(self) -> str:
+        """``scenario`` for the baseline, ``scenario[variant]`` for a variant."""
+        name = self.scenario.model.scenario
+        return name if self.variant is None else f"{name}[{self.variant}]"
+
+    @property
+    def expect(self) -> Expectations | None:
+        """The expectations that apply to this result (the baseline's or the variant's own)."""
+        return self.scenario.model.expect
 
 
 def load_rules(folder: Path) -> RuleSet:
@@ -80,7 +93,7 @@ def load_rules(folder: Path) -> RuleSet:
             problems.extend(exc.diagnostics)
     if problems:
         raise DiagnosticError(problems)
-    return RuleSet(str(folder), compiled, Backend(compiled))
+    return RuleSet(str(folder), compiled, Backend(compiled), tuple(docs))
 
 
 def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
@@ -105,6 +118,11 @@ def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (
     finally:
         runtime.close()
     return Result(scenario, tuple(findings))
+
+
+def evaluate_cases(rules: RuleSet, scenario: LoadedScenario) -> list[Result]:
+    """The baseline's result, then one result per variant, in the order the scenario declares them."""
+    return [evaluate(rules, scenario)]
 
 
 def scenario_paths(paths: list[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ import pytest
 
 from servanda import evaluate, load_scenario
 from servanda.expect import compare
+from servanda.project import evaluate_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -20,11 +21,12 @@ def test_there_are_enough_scenarios() -> None:
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_meets_its_expectations(path: Path, real_rules) -> None:
-    """The scenario's findings equal its expected list and include nothing it forbids."""
+    """The scenario's findings, and each variant's, equal their expected lists and include nothing forbidden."""
     scenario = load_scenario(path, real_rules)
-    assert scenario.model.expect is not None, "every shipped scenario states what it expects"
-    mismatches = compare(scenario.model.expect, evaluate(real_rules, scenario).findings)
-    assert not mismatches, "\n".join(m.describe() for m in mismatches)
+    for result in evaluate_cases(real_rules, scenario):
+        assert result.expect is not None, f"{result.label}: every shipped scenario and variant states what it expects"
+        mismatches = compare(result.expect, result.findings)
+        assert not mismatches, result.label + "\n" + "\n".join(m.describe() for m in mismatches)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])

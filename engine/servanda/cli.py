@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from . import report
+from . import diff_report, report
 from .diagnostics import Diagnostic, DiagnosticError
 from .expect import compare
 from .feed import FeedReader, open_feed
-from .project import Result, RuleSet, evaluate, evaluate_cases, load_rules, load_scenario, scenario_paths
+from .project import (LoadedScenario, Result, RuleSet, diff_variants, evaluate, evaluate_cases, load_rules, load_scenario,
+                      scenario_paths)
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
 _RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
@@ -25,6 +26,15 @@ def _fail(diagnostics: tuple[Diagnostic, ...], as_json: bool = False) -> None:
 def _rules_or_exit(folder: Path) -> RuleSet:
     try:
         return load_rules(folder)
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+        sys.exit(EXIT_INPUT)
+
+
+def _scenario_or_exit(path: Path, rules: RuleSet) -> LoadedScenario:
+    """One scenario file loaded, or its diagnostics printed and exit 2."""
+    try:
+        return load_scenario(path, rules)
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
         sys.exit(EXIT_INPUT)
@@ -124,6 +134,27 @@ def lint(folder: Path, fmt: str) -> None:
         sys.exit(EXIT_INPUT)
     compiled = rules.compiled
     click.echo(f"{folder}: {len(compiled.treaties)} treaties, {len(compiled.rules)} rules, no problems.")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--variant", "names", multiple=True, help="A variant to compare with the baseline (repeatable; default: all).")
+@_RULES
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def diff(scenario: Path, names: tuple[str, ...], rules_dir: Path, fmt: str) -> None:
+    """Show, per variant, the findings it adds, removes and changes against the baseline.
+
+    Exit 0 when the comparison ran (whatever it found), 2 on input errors.
+    """
+    rules = _rules_or_exit(rules_dir)
+    loaded = _scenario_or_exit(scenario, rules)
+    try:
+        diffs = diff_variants(rules, loaded, names)
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+        sys.exit(EXIT_INPUT)
+    render = {"text": diff_report.diff_text, "json": diff_report.diff_json, "markdown": diff_report.diff_markdown}[fmt]
+    click.echo(render(diffs))
 
 
 if __name__ == "__main__":

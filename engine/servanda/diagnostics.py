@@ -36,6 +36,10 @@ CODES: dict[str, str] = {
     "SV211": "missing required field of an event kind",
     "SV212": "rule shape the engine cannot evaluate safely",
     "SV213": "nothing to evaluate",
+    "SV220": "a variant names an event the baseline does not have",
+    "SV221": "a variant removes a world fact the baseline does not have",
+    "SV222": "unknown variant",
+    "SV223": "a variant switches off a rule that does not exist",
 }
 
 

@@ -261,6 +261,61 @@ class Expectations(Strict):
     absent: tuple[ExpectedFinding, ...] = ()
 
 
+class FactSelector(Strict):
+    """Initial world facts picked by relation and (some of) their fields."""
+
+    relation: Id
+    fields: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class EventChanges(Strict):
+    """A variant's changes to the timeline; ``replace`` swaps the event with the same id."""
+
+    add: tuple[dict[str, Any], ...] = ()
+    remove: tuple[str, ...] = ()
+    replace: tuple[dict[str, Any], ...] = ()
+
+
+class WorldChanges(Strict):
+    """A variant's changes to the initial world; ``remove`` names facts by id or by selector."""
+
+    states: dict[StateCode, str] = Field(default_factory=dict)
+    add: tuple[WorldFact, ...] = ()
+    remove: tuple[Union[Id, FactSelector], ...] = ()
+
+
+class SwitchOff(Strict):
+    """A treaty, one of its clauses, or one rule of a clause, left out of a variant."""
+
+    treaty: Id
+    clause: Id | None = None
+    rule: Id | None = None
+
+
+class Amendment(Strict):
+    """A hypothetical amendment: the clause's rules (and optionally its wording) replaced."""
+
+    treaty: Id
+    clause: Id
+    note: str
+    text: tuple[Text, ...] = ()
+    rules: tuple[Rule, ...]
+
+
+class Variant(Strict):
+    """A named what-if: an overlay on the scenario's baseline, with its own expectations."""
+
+    name: Id
+    description: str = ""
+    as_of: dt.date | None = None
+    events: EventChanges = EventChanges()
+    world: WorldChanges = WorldChanges()
+    assume: tuple[Assumption, ...] = ()  # replaces the baseline's assumption for each treaty named
+    switch_off: tuple[SwitchOff, ...] = ()
+    amend: tuple[Amendment, ...] = ()
+    expect: Expectations | None = None
+
+
 class Scenario(Strict):
     """A what-if world and timeline, with the findings it expects."""
 
@@ -273,3 +328,4 @@ class Scenario(Strict):
     world: World = World()
     events: tuple[dict[str, Any], ...] = ()
     expect: Expectations | None = None
+    variants: tuple[Variant, ...] = ()

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .backend import Backend
 from .compiler import compile_rules, compile_vocabulary
 from .context import Context, build_context
-from .diagnostics import Diagnostic, DiagnosticError
+from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
+from .diff import Diff, diff_findings
 from .events import Event
 from .findings import Finding
 from .ir import CompiledRules
 from .loader import Document, load_yaml
 from .runtime import Runtime
 from .scenario import compile_scenario
+from .variants import Overlay, overlay_context, overlay_from_variant, overlay_rules, overlay_scenario
 from .model import Expectations, Scenario
 
 
@@ -39,6 +42,25 @@ class LoadedScenario:
     events: tuple[Event, ...]
     context: Context
     document: Document
+    variants: tuple["LoadedVariant", ...] = ()
+
+    def variant(self, name: str) -> "LoadedVariant":
+        """The variant called ``name``; KeyError when there is none."""
+        for v in self.variants:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class LoadedVariant:
+    """A variant applied: its own scenario (and its own rules when it switches off or amends clauses)."""
+
+    name: str
+    description: str
+    overlay: Overlay
+    scenario: LoadedScenario
+    rules: RuleSet | None  # None: the baseline's rules
 
 
 @dataclass(frozen=True)
@@ -97,14 +119,42 @@ def load_rules(folder: Path) -> RuleSet:
 
 
 def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
-    """Validate a scenario file against the compiled rules."""
+    """Validate a scenario file, and each of its variants, against the compiled rules."""
     doc = load_yaml(path)
     model, events = compile_scenario(doc, rules.compiled)
     context = build_context(rules.compiled, model.world, model.assume)
-    return LoadedScenario(str(path), model, events, context, doc)
+    baseline = LoadedScenario(str(path), model, events, context, doc)
+    variants: list[LoadedVariant] = []
+    problems: list[Diagnostic] = []
+    names: set[str] = set()
+    for i, variant in enumerate(model.variants):
+        if variant.name in names:
+            problems.append(doc.diag(("variants", i, "name"), "SV209", f"variant name '{variant.name}' is used twice"))
+        names.add(variant.name)
+        try:
+            overlay = overlay_from_variant(doc, i, variant, model, events, rules.compiled, rules.documents)
+            variant_rules, scenario = apply_overlay(rules, baseline, overlay)
+        except DiagnosticError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        own_rules = variant_rules if overlay.changes_rules else None
+        variants.append(LoadedVariant(variant.name, variant.description, overlay, scenario, own_rules))
+    if problems:
+        raise DiagnosticError(problems)
+    return dataclasses.replace(baseline, variants=tuple(variants))
 
 
-def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = ()) -> Result:
+def apply_overlay(rules: RuleSet, baseline: LoadedScenario, overlay: Overlay) -> tuple[RuleSet, LoadedScenario]:
+    """The rules and scenario an overlay describes; the baseline is left as it was."""
+    if overlay.changes_rules:
+        compiled = overlay_rules(rules.compiled, rules.documents, overlay)
+        rules = RuleSet(rules.path, compiled, Backend(compiled), rules.documents)
+    model, events = overlay_scenario(baseline.model, baseline.events, overlay)
+    context = overlay_context(rules.compiled, baseline.context, model, overlay)
+    return rules, LoadedScenario(baseline.path, model, events, context, baseline.document)
+
+
+def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (), variant: str | None = None) -> Result:
     """Run the scenario's timeline, merged with an optional date-ordered feed, through a fresh runtime.
 
     Feed events after the scenario's ``as_of`` are read (so bad lines are still reported) but not evaluated.
@@ -117,12 +167,40 @@ def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (
         findings = runtime.finish(as_of)
     finally:
         runtime.close()
-    return Result(scenario, tuple(findings))
+    return Result(scenario, tuple(findings), variant)
 
 
 def evaluate_cases(rules: RuleSet, scenario: LoadedScenario) -> list[Result]:
     """The baseline's result, then one result per variant, in the order the scenario declares them."""
-    return [evaluate(rules, scenario)]
+    return [evaluate(rules, scenario)] + [evaluate_variant(rules, scenario, v.name) for v in scenario.variants]
+
+
+def evaluate_variant(rules: RuleSet, scenario: LoadedScenario, name: str) -> Result:
+    """One variant's result; KeyError when the scenario has no variant ``name``."""
+    variant = scenario.variant(name)
+    return evaluate(variant.rules or rules, variant.scenario, variant=name)
+
+
+def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str] = ()) -> list[Diff]:
+    """For each variant named (default: all, in declared order), how its findings differ from the baseline's.
+
+    An unknown name raises ``DiagnosticError`` located at the scenario's variants.
+    """
+    known = [v.name for v in scenario.variants]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        where = ("variants",) if known else ()
+        raise DiagnosticError([scenario.document.diag(where, "SV222", f"the scenario has no variant '{n}'",
+                                                      did_you_mean(n, known) or (one_of(known) if known else "it declares no variants"))
+                               for n in unknown])
+    baseline = evaluate(rules, scenario)
+    out: list[Diff] = []
+    for name in names or known:
+        variant = scenario.variant(name)
+        result = evaluate_variant(rules, scenario, name)
+        out.append(diff_findings(scenario.model.scenario, name, variant.description, variant.overlay.notes,
+                                 baseline.findings, result.findings))
+    return out
 
 
 def scenario_paths(paths: list[Path]) -> list[Path]:

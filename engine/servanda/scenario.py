@@ -8,7 +8,7 @@ from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
 from .events import Event, check_value, parse_date, parse_event
 from .ir import CompiledRules
 from .loader import Document, Key
-from .model import Scenario, World
+from .model import Expectations, Scenario, World, WorldFact
 from .validate import validate
 
 
@@ -35,9 +35,7 @@ def compile_scenario(doc: Document, rules: CompiledRules) -> tuple[Scenario, tup
             problems.append(doc.diag(("events", i, "date"), "SV210", f"event dated {date} is after as_of {scenario.as_of}",
                                      "move as_of later or drop the event"))
     if scenario.expect is not None:
-        for section in ("findings", "absent"):
-            for i, exp in enumerate(getattr(scenario.expect, section)):
-                problems.extend(_check_expected(doc, ("expect", section, i), exp.treaty, exp.clause, rules))
+        problems.extend(check_expected(doc, ("expect",), scenario.expect, rules))
     if problems:
         raise DiagnosticError(problems)
     return scenario, tuple(sorted(events, key=lambda e: e.day))
@@ -65,27 +63,41 @@ def parse_events(doc: Document, raws: Any, rules: CompiledRules, key: Key) -> tu
 
 def check_world(doc: Document, world: World, rules: CompiledRules) -> list[Diagnostic]:
     """World facts must name real relations, with fields of the right types."""
+    return check_facts(doc, world.facts, rules, ("world", "facts"))
+
+
+def check_facts(doc: Document, facts: tuple[WorldFact, ...], rules: CompiledRules, key: Key) -> list[Diagnostic]:
+    """Each fact at ``key + (i,)`` must name a real relation and give its fields with the right types."""
     problems: list[Diagnostic] = []
     relations = rules.vocabulary.relations
-    for i, fact in enumerate(world.facts):
-        key: Key = ("world", "facts", i)
+    for i, fact in enumerate(facts):
+        here: Key = key + (i,)
         spec = relations.get(fact.relation)
         if spec is None:
-            problems.append(doc.diag(key + ("relation",), "SV203", f"unknown relation '{fact.relation}'",
+            problems.append(doc.diag(here + ("relation",), "SV203", f"unknown relation '{fact.relation}'",
                                      did_you_mean(fact.relation, relations) or one_of(relations)))
             continue
         for name, value in fact.fields.items():
             fspec = spec.fields.get(name)
             if fspec is None:
-                problems.append(doc.diag(key + ("fields", name), "SV202", f"relation '{fact.relation}' has no field '{name}'",
+                problems.append(doc.diag(here + ("fields", name), "SV202", f"relation '{fact.relation}' has no field '{name}'",
                                          did_you_mean(name, spec.fields) or one_of(spec.fields)))
                 continue
             _, problem = check_value(fspec, value)
             if problem:
-                problems.append(doc.diag(key + ("fields", name), "SV205", f"field '{name}': {problem}"))
+                problems.append(doc.diag(here + ("fields", name), "SV205", f"field '{name}': {problem}"))
         for name, fspec in spec.fields.items():
             if fspec.required and name not in fact.fields:
-                problems.append(doc.diag(key + ("fields",), "SV211", f"relation '{fact.relation}' needs field '{name}'"))
+                problems.append(doc.diag(here + ("fields",), "SV211", f"relation '{fact.relation}' needs field '{name}'"))
+    return problems
+
+
+def check_expected(doc: Document, key: Key, expect: Expectations, rules: CompiledRules) -> list[Diagnostic]:
+    """Expected findings must name real treaties and clauses."""
+    problems: list[Diagnostic] = []
+    for section in ("findings", "absent"):
+        for i, exp in enumerate(getattr(expect, section)):
+            problems.extend(_check_expected(doc, key + (section, i), exp.treaty, exp.clause, rules))
     return problems
 
 

@@ -66,9 +66,12 @@ def test_test_command_shows_a_diff_on_mismatch(tmp_path: Path) -> None:
     assert "- expected, not produced:" in out and "+ produced, not expected:" in out
 
 
-def test_lint_is_clean_on_the_shipped_rules() -> None:
-    """The shipped rules compile without a diagnostic."""
-    code, out, _ = run("lint", RULES)
+def test_lint_on_the_shipped_rules_warns_only_of_known_gaps() -> None:
+    """The shipped rules compile without an error; lint exits 1 for the known gaps, and 0 once those codes are silenced."""
+    code, out, err = run("lint", RULES)
+    assert code == 1 and err == ""
+    assert "clause 'defence-support' has no rules; nothing is checked" in out
+    code, out, _ = run("lint", RULES, "--no-warn", "SV302", "--no-warn", "SV303", "--no-warn", "SV304")
     assert code == 0 and "no problems" in out
 
 

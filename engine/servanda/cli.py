@@ -7,12 +7,25 @@ from pathlib import Path
 
 import click
 
-from . import diff_report, report
+from . import coverage_report, diff_report, lint_report, report
+from .coverage import coverage
 from .diagnostics import Diagnostic, DiagnosticError
 from .expect import compare
 from .feed import FeedReader, open_feed
+from .lint import LINT_CODES, lint as lint_rules
+from .markdown_report import markdown_report
+from .output import write_file
 from .project import (LoadedScenario, Result, RuleSet, diff_variants, evaluate, evaluate_cases, load_rules, load_scenario,
+                      select_variant,
                       scenario_paths)
+from .report_files import write_markdown
+from .schema import write_schemas
+from .timeline import build_timeline
+from .timeline_plot import save_timeline
+from .timeline_render import timeline_json, timeline_text
+from . import explain_report
+from .counterfactual import counterfactuals
+from .explain import Explanation, explain_finding, why_not
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
 _RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
@@ -73,10 +86,12 @@ def main() -> None:
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_RULES
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--events", type=click.Path(path_type=Path), default=None,
               help="A JSON Lines feed of events (one object per line, in date order) merged into each scenario's timeline.")
-def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path | None) -> None:
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the report to FILE (Markdown: with each scenario's timeline SVG beside it) and print the paths.")
+def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path | None, out: Path | None) -> None:
     """Evaluate scenarios and print their findings.
 
     Exit 0 when no violation or potential violation is found, 1 when some are, 2 on input errors.
@@ -85,8 +100,12 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
     results, problems = _evaluate_all(rules, list(scenarios), events)
     if not results and not problems:
         problems.append(Diagnostic(str(scenarios[0]), 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"))
-    if fmt == "json":
+    if out is not None:
+        problems.extend(_write_report(rules, results, fmt, out))
+    elif fmt == "json":
         click.echo(report.findings_json(results))
+    elif fmt == "markdown":
+        click.echo(markdown_report(results), nl=False)
     elif results:
         click.echo("\n\n".join(report.findings_text(r) for r in results))
     if problems:
@@ -99,8 +118,12 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_RULES
-def test(paths: tuple[Path, ...], rules_dir: Path) -> None:
-    """Check scenarios' expected findings (default: scenarios/). Exit 1 on any mismatch."""
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="After the results, show per rule the scenarios that fire it and those that check it stays silent.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PCT",
+              help="Exit 1 when fewer than PCT % of the rules are fully covered (implies --coverage).")
+def test(paths: tuple[Path, ...], rules_dir: Path, show_coverage: bool, fail_under: float | None) -> None:
+    """Check scenarios' expected findings (default: scenarios/). Exit 1 on any mismatch or, with --fail-under, too little coverage."""
     rules = _rules_or_exit(rules_dir)
     results, problems = _evaluate_all(rules, list(paths) or [Path("scenarios")], variants=True)
     failed = 0
@@ -119,21 +142,49 @@ def test(paths: tuple[Path, ...], rules_dir: Path) -> None:
         _fail((Diagnostic(where, 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"),))
         sys.exit(EXIT_INPUT)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
-    sys.exit(EXIT_FOUND if failed else EXIT_CLEAN)
+    short = False
+    if show_coverage or fail_under is not None:
+        covered = coverage(rules, results)
+        click.echo("\n" + coverage_report.coverage_text(covered))
+        short = fail_under is not None and covered.full_pct < fail_under
+        if short:
+            click.echo(f"{covered.full_pct:.1f}% of the rules are fully covered, below --fail-under {fail_under:g}.")
+    sys.exit(EXIT_FOUND if failed or short else EXIT_CLEAN)
 
 
 @main.command()
 @click.argument("folder", required=False, type=click.Path(path_type=Path), default=Path("rules"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def lint(folder: Path, fmt: str) -> None:
-    """Compile a rules folder and report every diagnostic."""
+@click.option("--no-warn", "silenced", multiple=True, type=click.Choice(LINT_CODES), metavar="CODE",
+              help="Do not report this warning code (repeatable).")
+def lint(folder: Path, fmt: str, silenced: tuple[str, ...]) -> None:
+    """Compile a rules folder and report every diagnostic, then every warning.
+
+    Exit 2 on errors, 1 when there are warnings, 0 when there are none.
+    """
     try:
         rules = load_rules(folder)
     except DiagnosticError as exc:
         _fail(exc.diagnostics, fmt == "json")
         sys.exit(EXIT_INPUT)
-    compiled = rules.compiled
-    click.echo(f"{folder}: {len(compiled.treaties)} treaties, {len(compiled.rules)} rules, no problems.")
+    warnings = [w for w in lint_rules(rules) if w.code not in silenced]
+    render = lint_report.lint_json if fmt == "json" else lint_report.lint_text
+    click.echo(render(str(folder), rules.compiled, warnings, silenced))
+    sys.exit(EXIT_FOUND if warnings else EXIT_CLEAN)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True,
+              help="Folder to write the JSON Schemas into.")
+def schema(out_dir: Path) -> None:
+    """Write the JSON Schemas of treaty, vocabulary, world and scenario files (for editors and CI)."""
+    try:
+        written = write_schemas(out_dir)
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+        sys.exit(EXIT_INPUT)
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 @main.command()
@@ -155,6 +206,95 @@ def diff(scenario: Path, names: tuple[str, ...], rules_dir: Path, fmt: str) -> N
         sys.exit(EXIT_INPUT)
     render = {"text": diff_report.diff_text, "json": diff_report.diff_json, "markdown": diff_report.diff_markdown}[fmt]
     click.echo(render(diffs))
+
+
+def _write_report(rules: RuleSet, results: list[Result], fmt: str, out: Path) -> list[Diagnostic]:
+    """Write check's report to ``out`` and print each path written; the problems writing it."""
+    try:
+        if fmt == "markdown":
+            written = write_markdown(rules, results, out)
+        elif fmt == "json":
+            written = [write_file(out, report.findings_json(results) + "\n")]
+        else:
+            written = [write_file(out, "\n\n".join(click.unstyle(report.findings_text(r)) for r in results) + "\n")]
+    except DiagnosticError as exc:
+        return list(exc.diagnostics)
+    click.echo("\n".join(str(path) for path in written))
+    return []
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_RULES
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Draw the timeline into FILE.png or FILE.svg.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--variant", default=None, metavar="NAME", help="Show one of the scenario's variants instead of its baseline.")
+def timeline(scenario: Path, rules_dir: Path, out: Path | None, fmt: str, variant: str | None) -> None:
+    """Show a scenario's timeline, one lane per state: events, world facts, treaties in force and findings.
+
+    Without --out it prints the timeline as text (or JSON); with --out it draws it and prints the path.
+    Exit 0 when shown or drawn, 2 on input errors.
+    """
+    rules = _rules_or_exit(rules_dir)
+    loaded = _scenario_or_exit(scenario, rules)
+    try:
+        rules, loaded = select_variant(rules, loaded, variant)
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+        sys.exit(EXIT_INPUT)
+    drawn = build_timeline(rules, loaded, evaluate(rules, loaded).findings)
+    if out is None:
+        click.echo(timeline_json(drawn) if fmt == "json" else timeline_text(drawn))
+        return
+    try:
+        save_timeline(drawn, out)
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+        sys.exit(EXIT_INPUT)
+    click.echo(str(out))
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--finding", "finding_id", default=None, metavar="ID", help="Explain the finding with this id.")
+@click.option("--why-not", "clause", default=None, metavar="CLAUSE",
+              help="Explain why a clause (TREATY/CLAUSE, or a clause id unique across treaties) did or did not fire.")
+@click.option("--party", default=None, metavar="XXX", help="With --why-not: only role pairs where this state is bound.")
+@click.option("--counterfactuals", "every", is_flag=True,
+              help="For every finding: the evidence whose removal, or the timely event whose addition, clears it.")
+@click.option("--variant", default=None, metavar="NAME", help="Explain within one of the scenario's variants.")
+@_RULES
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def explain(scenario: Path, finding_id: str | None, clause: str | None, party: str | None, every: bool,
+            variant: str | None, rules_dir: Path, fmt: str) -> None:
+    """Show a finding's evidence chain and counterfactuals, why a clause did not fire, or every finding's counterfactuals.
+
+    Exit 0 when explained, 2 on input errors (including an unknown finding id, clause or variant).
+    """
+    if sum(x is not None and x is not False for x in (finding_id, clause, every)) != 1:
+        raise click.UsageError("give exactly one of --finding ID, --why-not CLAUSE or --counterfactuals")
+    if party is not None and clause is None:
+        raise click.UsageError("--party goes with --why-not")
+    rules = _rules_or_exit(rules_dir)
+    loaded = _scenario_or_exit(scenario, rules)
+    try:
+        rules, loaded = select_variant(rules, loaded, variant)
+        if every:
+            found = evaluate(rules, loaded).findings
+            pairs = [(f, counterfactuals(rules, loaded, f)) for f in found]
+            click.echo(explain_report.counterfactuals_json(pairs) if fmt == "json" else explain_report.counterfactuals_text(pairs))
+            return
+        result = (explain_finding(rules, loaded, finding_id) if finding_id is not None
+                  else why_not(rules, loaded, clause or "", party))
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics, fmt == "json")
+        sys.exit(EXIT_INPUT)
+    if fmt == "json":
+        click.echo(explain_report.explain_json(result))
+    elif isinstance(result, Explanation):
+        click.echo(explain_report.explanation_text(result))
+    else:
+        click.echo(explain_report.why_not_text(result))
 
 
 if __name__ == "__main__":

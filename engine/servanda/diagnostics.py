@@ -40,6 +40,19 @@ CODES: dict[str, str] = {
     "SV221": "a variant removes a world fact the baseline does not have",
     "SV222": "unknown variant",
     "SV223": "a variant switches off a rule that does not exist",
+    "SV230": "no finding with this id in the scenario (explain --finding)",
+    "SV231": "unknown clause (explain --why-not)",
+    "SV232": "clause id found in several treaties: name the treaty (explain --why-not)",
+    "SV233": "state is not a party of the clause's treaty (explain --party)",
+    "SV240": "output file type cannot be drawn (a timeline image must be .png or .svg)",
+    "SV241": "output file or folder (report, timeline image, schemas) cannot be written",
+    "SV301": "warning: conditions that can never hold together (a rule that never fires, an 'unless' that never happens)",
+    "SV302": "warning: event kind that no rule uses, directly or through its effects",
+    "SV303": "warning: clause without verbatim text",
+    "SV304": "warning: clause without rules (nothing is checked)",
+    "SV305": "warning: text claims more authority than its source gives it",
+    "SV306": "warning: exception that clears every finding of its rule",
+    "SV307": "warning: two rules of one clause that always fire together",
 }
 
 

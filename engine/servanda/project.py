@@ -70,6 +70,7 @@ class Result:
     scenario: LoadedScenario
     findings: tuple[Finding, ...]
     variant: str | None = None  # None: the scenario's baseline
+    rules: CompiledRules | None = None  # the rules it ran under (a variant's own when it switches off or amends some)
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -167,7 +168,7 @@ def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (
         findings = runtime.finish(as_of)
     finally:
         runtime.close()
-    return Result(scenario, tuple(findings), variant)
+    return Result(scenario, tuple(findings), variant, rules.compiled)
 
 
 def evaluate_cases(rules: RuleSet, scenario: LoadedScenario) -> list[Result]:
@@ -181,11 +182,16 @@ def evaluate_variant(rules: RuleSet, scenario: LoadedScenario, name: str) -> Res
     return evaluate(variant.rules or rules, variant.scenario, variant=name)
 
 
-def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str] = ()) -> list[Diff]:
-    """For each variant named (default: all, in declared order), how its findings differ from the baseline's.
+def select_variant(rules: RuleSet, scenario: LoadedScenario, name: str | None) -> tuple[RuleSet, LoadedScenario]:
+    """The rules and scenario of variant ``name`` (the baseline's when None); unknown names are diagnostics."""
+    if name is None:
+        return rules, scenario
+    _check_variant_names(scenario, [name])
+    variant = scenario.variant(name)
+    return variant.rules or rules, variant.scenario
 
-    An unknown name raises ``DiagnosticError`` located at the scenario's variants.
-    """
+
+def _check_variant_names(scenario: LoadedScenario, names: Sequence[str]) -> None:
     known = [v.name for v in scenario.variants]
     unknown = [n for n in names if n not in known]
     if unknown:
@@ -193,6 +199,15 @@ def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str]
         raise DiagnosticError([scenario.document.diag(where, "SV222", f"the scenario has no variant '{n}'",
                                                       did_you_mean(n, known) or (one_of(known) if known else "it declares no variants"))
                                for n in unknown])
+
+
+def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str] = ()) -> list[Diff]:
+    """For each variant named (default: all, in declared order), how its findings differ from the baseline's.
+
+    An unknown name raises ``DiagnosticError`` located at the scenario's variants.
+    """
+    _check_variant_names(scenario, names)
+    known = [v.name for v in scenario.variants]
     baseline = evaluate(rules, scenario)
     out: list[Diff] = []
     for name in names or known:

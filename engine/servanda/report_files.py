@@ -1,0 +1,29 @@
+"""Write a Markdown report to disk with each scenario's timeline image beside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+from .markdown_report import markdown_report
+from .output import write_file
+from .project import Result, RuleSet
+from .timeline import build_timeline
+from .timeline_plot import save_timeline
+
+
+def timeline_image_path(report: Path, label: str) -> Path:
+    """Where a scenario's timeline image goes: beside the report, ``<report stem>-<scenario>.svg``."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-")
+    return report.with_name(f"{report.stem}-{safe}.svg")
+
+
+def write_markdown(rules: RuleSet, results: Sequence[Result], out: Path) -> list[Path]:
+    """The Markdown report into ``out`` and one timeline SVG per result beside it; the paths written, report first."""
+    images = {r.label: timeline_image_path(out, r.label) for r in results}
+    written = [write_file(out, markdown_report(results, {label: p.name for label, p in images.items()}))]
+    for result in results:
+        save_timeline(build_timeline(rules, result.scenario, result.findings), images[result.label])
+        written.append(images[result.label])
+    return list(dict.fromkeys(written))

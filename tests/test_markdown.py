@@ -1,0 +1,82 @@
+"""`servanda check --format markdown`: the report's table, quotes and evidence, and its timeline images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from servanda.cli import main
+from servanda.markdown_report import NO_IMAGES
+from servanda.report_files import timeline_image_path
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = str(ROOT / "rules")
+SEED = str(ROOT / "scenarios" / "seed-kg-joins-hostile-bloc.yaml")
+CONTROL = str(ROOT / "scenarios" / "control-joint-military-exercise.yaml")
+ROW = ("| VIOLATION | 2026-02-01 | KGZ → KAZ | `kz-kg-2024` | unnumbered: No participation in blocs or alliances "
+       "directed against the other party (`no-hostile-blocs`) | [`fbdb08117168`](#finding-fbdb08117168) |")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The seed and the control scenario reported into one file, with their timeline images beside it."""
+    folder = tmp_path_factory.mktemp("report")
+    code, out, err = run("check", SEED, CONTROL, "--rules", RULES, "--format", "markdown", "--out", str(folder / "report.md"))
+    return {"folder": folder, "code": code, "out": out, "err": err, "text": (folder / "report.md").read_text(encoding="utf-8")}
+
+
+def test_stdout_report_has_the_table_row_the_quote_and_no_images() -> None:
+    """Without --out the Markdown goes to stdout: the summary row, the clause quoted with its provenance, no image."""
+    code, out, _ = run("check", SEED, "--rules", RULES, "--format", "markdown")
+    assert code == 1
+    assert ROW in out
+    assert "> The States Parties will not enter any military alliances" in out
+    assert "> — en, verified text; source `odkb-en`" in out
+    assert NO_IMAGES in out and "![timeline]" not in out
+
+
+def test_finding_section_has_explanation_evidence_and_assumption() -> None:
+    """Each finding states its explanation, its evidence events with date and kind, its world facts and what it rests on."""
+    _, out, _ = run("check", SEED, "--rules", RULES, "--format", "markdown")
+    section = out[out.index('<a id="finding-fbdb08117168">'):]
+    assert "Kyrgyzstan joined eastern-pact on 2026-02-01; that bloc is directed against Kazakhstan." in section
+    assert "- event `e1`, 2026-02-01, `join_bloc` (actor=KGZ, bloc=eastern-pact)" in section
+    assert "- world fact `bloc_directed_against` (against=KAZ, bloc=eastern-pact)" in section
+    assert "**Rests on:** assumes kz-kg-2024 in force from 2025-08-22" in section
+
+
+def test_written_report_links_each_timeline_and_the_images_exist(written: dict[str, Any]) -> None:
+    """With --out the report links one timeline SVG per scenario, each written beside it, and the paths are printed."""
+    folder: Path = written["folder"]
+    assert written["code"] == 1, written["err"]
+    for name in ("report-seed-kg-joins-hostile-bloc.svg", "report-control-joint-military-exercise.svg"):
+        assert f"![timeline]({name})" in written["text"]
+        assert (folder / name).read_bytes().startswith(b"<?xml")
+        assert str(folder / name) in written["out"]
+    assert ROW in written["text"] and NO_IMAGES not in written["text"]
+
+
+def test_clean_control_exits_zero_and_says_no_findings(tmp_path: Path) -> None:
+    """A scenario without violations gives exit 0 and a section that says it found nothing."""
+    code, out, _ = run("check", CONTROL, "--rules", RULES, "--format", "markdown")
+    assert code == 0 and "No findings." in out and "| grade |" not in out
+
+
+def test_unwritable_report_is_a_located_diagnostic(tmp_path: Path) -> None:
+    """A report into a folder that does not exist exits 2 with SV241, no traceback."""
+    target = tmp_path / "missing" / "report.md"
+    code, _, err = run("check", SEED, "--rules", RULES, "--format", "markdown", "--out", str(target))
+    assert code == 2 and f"{target}:1:1: SV241:" in err and "Traceback" not in err
+
+
+def test_image_names_are_safe_for_variant_labels() -> None:
+    """A variant's label (``scenario[variant]``) becomes a plain file name beside the report."""
+    assert timeline_image_path(Path("out/r.md"), "seed[kgz leaves]") == Path("out/r-seed-kgz-leaves.svg")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import servanda
 
 
@@ -15,9 +17,23 @@ def test_all_is_sorted_and_complete() -> None:
 def test_public_names_are_the_documented_ones() -> None:
     """Adding or removing a public name is a deliberate change to this list."""
     assert servanda.__all__ == [
-        "Diagnostic", "DiagnosticError", "Event", "FeedReader", "Finding", "LoadedScenario",
-        "Result", "RuleSet", "evaluate", "load_rules", "load_scenario",
+        "Change", "Counterfactual", "Coverage", "Diagnostic", "DiagnosticError", "Diff", "Event", "Explanation",
+        "FeedReader", "Finding", "LoadedScenario", "LoadedVariant", "Overlay", "Result", "RuleSet", "Timeline",
+        "WhyNot", "apply_overlay", "build_timeline", "counterfactuals", "coverage", "diff_variants", "evaluate",
+        "evaluate_cases", "evaluate_variant", "explain_finding", "lint", "load_rules", "load_scenario",
+        "render_timeline", "save_timeline", "select_variant", "timeline_text", "why_not",
     ]
+
+
+def test_importing_the_package_does_not_load_matplotlib_or_pytest() -> None:
+    """Drawing and the pytest plugin are loaded only when used, so `import servanda` stays light."""
+    import subprocess
+    import sys
+
+    code = "import servanda, sys; print('matplotlib' in sys.modules, 'pytest' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(Path(servanda.__file__).parent.parent)})
+    assert done.stdout.split() == ["False", "False"]
 
 
 def test_diagnostic_codes_are_documented_in_the_readme() -> None:

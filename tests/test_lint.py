@@ -174,7 +174,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     _small(tmp_path / "clean", SMALL_VOCABULARY, JOIN_PARTNERS_BLOC)
     _small(tmp_path / "warned", SMALL_VOCABULARY + UNUSED_KIND, JOIN_PARTNERS_BLOC)
     code, out = _run(tmp_path / "clean" / "rules")
-    assert (code, out.strip().endswith("1 treaties, 1 rules, no problems.")) == (0, True)
+    assert (code, out.strip().endswith("1 treaty, 1 rule, no problems.")) == (0, True)
     code, out = _run(tmp_path / "warned" / "rules")
     assert code == 1 and ": SV302: event kind 'statement'" in out and "1 warning (SV302 ×1)" in out
     assert _run(tmp_path / "warned" / "rules", "--no-warn", "SV302")[0] == 0

@@ -12,15 +12,18 @@ from .ir import CompiledRules
 
 def lint_text(folder: str, compiled: CompiledRules, warnings: list[Diagnostic], silenced: tuple[str, ...]) -> str:
     """Each warning as ``path:line:col: code: message (hint)``, then what was compiled and a count per code."""
-    head = f"{folder}: {len(compiled.treaties)} treaties, {len(compiled.rules)} rules"
+    head = f"{folder}: {_count(len(compiled.treaties), 'treaty', 'treaties')}, {_count(len(compiled.rules), 'rule', 'rules')}"
     quiet = f" ({', '.join(sorted(silenced))} silenced)" if silenced else ""
     if not warnings:
         return f"{head}, no problems{quiet}."
     counts = ", ".join(f"{code} ×{n}" for code, n in sorted(Counter(w.code for w in warnings).items()))
-    plural = "s" if len(warnings) != 1 else ""
     lines = [w.render() for w in warnings]
-    lines.append(f"{head}, {len(warnings)} warning{plural} ({counts}){quiet}; silence a code with --no-warn CODE.")
+    lines.append(f"{head}, {_count(len(warnings), 'warning', 'warnings')} ({counts}){quiet}; silence a code with --no-warn CODE.")
     return "\n".join(lines)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def lint_json(folder: str, compiled: CompiledRules, warnings: list[Diagnostic], silenced: tuple[str, ...]) -> str:

@@ -13,10 +13,9 @@ from .counterfactual import Counterfactual
 from .evidence import CondCheck, Item, PatternCheck, shown_value
 from .explain import Chain, Explanation, RulePart
 from .findings import Finding
+from .report import GRADE_COLOUR, GRADE_LABEL
 from .whynot import Verdict, WhyNot
 
-_LABEL = {"violation": "VIOLATION", "potential_violation": "POTENTIAL", "indicator": "INDICATOR"}
-_COLOUR = {"violation": "red", "potential_violation": "yellow", "indicator": "cyan"}
 
 
 def explain_json(result: Explanation | WhyNot) -> str:
@@ -27,7 +26,7 @@ def explain_json(result: Explanation | WhyNot) -> str:
 def explanation_text(e: Explanation) -> str:
     """The evidence chain as a tree: treaty, clause, rule, then each match's conditions and evidence."""
     f = e.finding
-    grade = click.style(_LABEL[f.grade], fg=_COLOUR[f.grade], bold=True)
+    grade = click.style(GRADE_LABEL[f.grade], fg=GRADE_COLOUR[f.grade], bold=True)
     lines = [click.style(f"Finding {f.id}", bold=True) + f"  ({e.scenario})",
              f"  {grade}  {f.date}  {f.party} → {f.protected}"]
     lines.extend(_wrap(f.explanation, 4))
@@ -59,7 +58,7 @@ def counterfactuals_text(pairs: Sequence[tuple[Finding, Sequence[Counterfactual]
         return "No findings, so nothing to clear."
     lines: list[str] = []
     for f, found in pairs:
-        grade = click.style(_LABEL[f.grade], fg=_COLOUR[f.grade], bold=True)
+        grade = click.style(GRADE_LABEL[f.grade], fg=GRADE_COLOUR[f.grade], bold=True)
         lines.append(f"{grade} {f.date}  {f.party} → {f.protected}  {f.treaty}/{f.clause}/{f.rule}  (id {f.id})")
         lines.extend(_counterfactual_lines(found))
     return "\n".join(lines)

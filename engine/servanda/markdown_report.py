@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 from .events import Event
 from .findings import GRADE_ORDER, FactRef, Finding
 from .project import Result
-from .timeline_render import GRADE_LABEL
+from .report import GRADE_LABEL
 
 NO_IMAGES = "_Timeline images are drawn only when the report is written to a file (`--out FILE.md`)._"
 

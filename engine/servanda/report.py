@@ -14,8 +14,8 @@ from .expect import Mismatch
 from .findings import GRADE_ORDER, Finding
 from .project import Result
 
-_LABEL = {"violation": "VIOLATION", "potential_violation": "POTENTIAL", "indicator": "INDICATOR"}
-_COLOUR = {"violation": "red", "potential_violation": "yellow", "indicator": "cyan"}
+GRADE_LABEL = {"violation": "VIOLATION", "potential_violation": "POTENTIAL", "indicator": "INDICATOR"}
+GRADE_COLOUR = {"violation": "red", "potential_violation": "yellow", "indicator": "cyan"}
 
 
 def findings_json(results: list[Result]) -> str:
@@ -53,7 +53,7 @@ def findings_text(result: Result) -> str:
 
 
 def _finding_text(f: Finding) -> list[str]:
-    label = click.style(f"{_LABEL[f.grade]:<10}", fg=_COLOUR[f.grade], bold=True)
+    label = click.style(f"{GRADE_LABEL[f.grade]:<10}", fg=GRADE_COLOUR[f.grade], bold=True)
     out = [f"  {label} {f.date}  {f.party} → {f.protected}  {f.citation.article}: {f.citation.clause_title}  ({f.clause}/{f.rule})"]
     out.extend(textwrap.wrap(f.explanation, width=96, initial_indent="      ", subsequent_indent="      "))
     if f.exception:

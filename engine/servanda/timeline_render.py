@@ -6,9 +6,9 @@ import datetime as dt
 
 import orjson
 
+from .report import GRADE_LABEL
 from .timeline import Interval, Timeline
 
-GRADE_LABEL = {"violation": "VIOLATION", "potential_violation": "POTENTIAL", "indicator": "INDICATOR"}
 
 # On one day: what was in force, then the events, the world facts they made, and what they breached.
 _RANK = {"treaty": 0, "event": 1, "fact": 2, "finding": 3}

@@ -95,6 +95,7 @@ def _draw(timeline: Timeline) -> Figure:
     for row in rows:
         if row.interval is not None:
             _bar(axes, row.y, row.interval, low)
+    axes.set_xlim(_dates().date2num(low), _dates().date2num(high))  # the markers space their labels by it
     _markers(axes, timeline, marker_y)
     _frame(axes, timeline, marker_y, rows, (low, high))
     figure.legend(handles=_legend(), loc="outside lower center", ncol=7, frameon=False)
@@ -118,12 +119,18 @@ def _markers(axes: Axes, timeline: Timeline, marker_y: dict[str, float]) -> None
     from matplotlib.transforms import ScaledTranslation
 
     date2num = _dates().date2num
+    low, high = axes.get_xlim()
+    close = (high - low) / 25  # labels nearer than this would overlap: the next one drops a line
+    last: dict[str, tuple[float, int]] = {}
     for event in timeline.events:
         x = date2num(event.day)
         axes.plot([x], [marker_y[event.lane]], "o", color=_EVENT, markersize=5)
         for other in event.lanes[1:]:
             axes.plot([x], [marker_y[other]], "o", markerfacecolor="white", markeredgecolor=_EVENT, markersize=5)
-        axes.annotate(event.id, (x, marker_y[event.lane]), xytext=(0, -9), textcoords="offset points",
+        before = last.get(event.lane)
+        row = (before[1] + 1) % 3 if before is not None and x - before[0] < close else 0
+        last[event.lane] = (x, row)
+        axes.annotate(event.id, (x, marker_y[event.lane]), xytext=(0, -9 - 8 * row), textcoords="offset points",
                       ha="center", va="top", fontsize=6.5)
     stacked: dict[tuple[str, dt.date], int] = {}
     for finding in timeline.findings:

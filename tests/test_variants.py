@@ -143,3 +143,16 @@ def test_broken_variants_exit_2_without_traceback(name: str) -> None:
     path = ROOT / "tests" / "broken" / "scenarios" / f"{name}.yaml"
     done = _cli("diff", str(path), "--rules", str(ROOT / "tests" / "broken" / "good-rules"))
     assert done.returncode == 2 and "Traceback" not in done.stderr and f"{name}.yaml:" in done.stderr
+
+
+def test_check_with_variants_reports_every_case() -> None:
+    """`check --variants` evaluates the baseline and each variant, labelled in text and JSON."""
+    text = _cli("check", str(SEED), "--variants")
+    assert text.returncode == 1 and "[variant neutral-bloc]" in text.stdout
+    assert "variant 'without-cst' switches off cst-1992" in text.stdout
+    data = json.loads(_cli("check", str(SEED), "--variants", "--format", "json").stdout)
+    assert [s["variant"] for s in data["scenarios"]] == [None, "neutral-bloc", "joins-in-june", "2024-treaty-not-yet-in-force",
+                                                         "without-cst", "softer-no-blocs-clause"]
+    assert [s["count"] for s in data["scenarios"]] == [2, 0, 2, 1, 1, 2]
+    assert {f["variant"] for f in data["findings"]} == {None, "joins-in-june", "2024-treaty-not-yet-in-force", "without-cst",
+                                                       "softer-no-blocs-clause"}

@@ -91,13 +91,17 @@ def main() -> None:
               help="A JSON Lines feed of events (one object per line, in date order) merged into each scenario's timeline.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Write the report to FILE (Markdown: with each scenario's timeline SVG beside it) and print the paths.")
-def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path | None, out: Path | None) -> None:
-    """Evaluate scenarios and print their findings.
+@click.option("--variants", "with_variants", is_flag=True, help="Also evaluate every variant of each scenario.")
+def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path | None, out: Path | None,
+          with_variants: bool) -> None:
+    """Evaluate scenarios (and with --variants each of their variants) and print their findings.
 
     Exit 0 when no violation or potential violation is found, 1 when some are, 2 on input errors.
     """
+    if with_variants and events is not None:
+        raise click.UsageError("--variants and --events do not go together: variants are what-ifs on a scenario alone")
     rules = _rules_or_exit(rules_dir)
-    results, problems = _evaluate_all(rules, list(scenarios), events)
+    results, problems = _evaluate_all(rules, list(scenarios), events, variants=with_variants)
     if not results and not problems:
         problems.append(Diagnostic(str(scenarios[0]), 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"))
     if out is not None:

@@ -21,9 +21,9 @@ GRADE_COLOUR = {"violation": "red", "potential_violation": "yellow", "indicator"
 def findings_json(results: list[Result]) -> str:
     """One JSON object: every scenario's findings, plus a flat ``findings`` list."""
     payload: dict[str, Any] = {
-        "findings": [dict(f.to_json(), scenario=r.scenario.model.scenario) for r in results for f in r.findings],
+        "findings": [dict(f.to_json(), scenario=r.scenario.model.scenario, variant=r.variant) for r in results for f in r.findings],
         "scenarios": [
-            {"scenario": r.scenario.model.scenario, "path": r.scenario.path, "as_of": r.scenario.model.as_of.isoformat(),
+            {"scenario": r.scenario.model.scenario, "variant": r.variant, "path": r.scenario.path, "as_of": r.scenario.model.as_of.isoformat(),
              "notes": list(r.notes), "count": len(r.findings)}
             for r in results
         ],
@@ -34,7 +34,8 @@ def findings_json(results: list[Result]) -> str:
 def findings_text(result: Result) -> str:
     """Findings grouped by treaty, grade first, the clause quoted."""
     model = result.scenario.model
-    lines = [click.style(f"{model.title}", bold=True) + f"  ({result.scenario.path}, as of {model.as_of})"]
+    title = model.title if result.variant is None else f"{model.title} [variant {result.variant}]"
+    lines = [click.style(title, bold=True) + f"  ({result.scenario.path}, as of {model.as_of})"]
     for note in result.notes:
         lines.append(f"  note: {note}")
     if not result.findings:

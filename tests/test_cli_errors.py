@@ -151,3 +151,19 @@ def test_absence_deadline_past_the_calendar(tmp_path: Path) -> None:
     )
     result = _run("check", path, "--rules", GOOD_RULES)
     assert result.exit_code in (0, 1)
+
+
+def test_unknown_variant_of_an_empty_variants_list_points_at_it(tmp_path: Path) -> None:
+    """`variants: []` declared: an unknown --variant is located at that key, not at the file's first line."""
+    path = tmp_path / "s.yaml"
+    path.write_text("scenario: s\ntitle: t\nas_of: 2026-12-31\nvariants: []\n", encoding="utf-8")
+    for args in (("diff", "--variant", "x"), ("timeline", "--variant", "x")):
+        done = _run(args[0], path, *args[1:], "--rules", BROKEN.parent.parent / "rules")
+        assert done.exit_code == 2 and f"{path}:4:1: SV222: the scenario has no variant 'x'" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "test"])
+def test_a_folder_without_scenarios_is_sv213_at_the_folder(tmp_path: Path, command: str) -> None:
+    """`check` and `test` on a folder holding no .yaml file both say so, located at the folder, and exit 2."""
+    result = _run(command, tmp_path, "--rules", GOOD_RULES)
+    assert result.exit_code == 2 and f"{tmp_path}:1:1: SV213: no scenario files found" in result.stderr

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from servanda import Result, RuleSet
 from servanda.cli import main
-from servanda.coverage import coverage
+from servanda.coverage import Coverage, RuleCoverage, coverage
+from servanda.coverage_report import coverage_text
 from servanda.project import evaluate_cases, load_scenario, scenario_paths
 from support import HOSTILE_BLOC, ROOT, make_rules
 
@@ -98,6 +99,12 @@ def test_cli_prints_the_table_and_applies_fail_under(tmp_path: Path) -> None:
     assert _test(folder, "--rules", tmp_path / "rules", "--fail-under", "50")[0] == 0
     code, out = _test(folder, "--rules", tmp_path / "rules", "--fail-under", "60")
     assert code == 1 and out.rstrip().endswith("50.0% of the rules are fully covered, below --fail-under 60.")
+
+
+def test_the_table_counts_one_rule_in_the_singular() -> None:
+    """The summary line of a one-rule folder says "1 rule", not "1 rules"."""
+    row = RuleCoverage("t", "c", "r", ("fires",), ())
+    assert coverage_text(Coverage((row,))).splitlines()[0] == "Coverage of 1 rule: fired 100.0%, held 0.0%, fully covered 0.0%"
 
 
 def test_the_shipped_scenarios_cover_every_rule(real_rules: RuleSet) -> None:

@@ -78,7 +78,10 @@ def _rule(name: str, body: str) -> str:
     ("  match:\n    attack: {kind: armed_attack, where: {actor: $bound, launched_from: {exists: false}}}\n"
      "    act: {kind: hostile_act, after: attack, within_days: 9, where: {target: $protected, launched_from: $attack.launched_from}}\n",
      19, "attack.launched_from is compared with another field, so it must be present"),
-], ids=["not-in-every-accepted-value", "joined-closed-sets-disjoint", "absent-required-field", "absent-joined-field"])
+    ("  match:\n    ban: {kind: import_ban, where: {actor: $bound, notified: {not_in: [true, false]}}}\n",
+     18, "ban.notified not in [true, false], but no value is left (ban.notified takes only false, true)"),
+], ids=["not-in-every-accepted-value", "joined-closed-sets-disjoint", "absent-required-field", "absent-joined-field",
+        "not-in-both-booleans"])
 def test_a_rule_that_can_never_fire_is_located_at_its_condition(tmp_path: Path, body: str, line: int, words: str) -> None:
     """Conditions no match can meet give SV301 on the line of the condition that closes the contradiction."""
     rules = make_rules(tmp_path, _rule("never", body))
@@ -132,6 +135,34 @@ def test_an_exception_that_clears_every_finding_is_reported(tmp_path: Path, wher
     """A clearing exception whose conditions every match meets gives SV306 on the exception; a narrower one does not."""
     body = BAN + f"  exceptions:\n    - {{id: always, where: {where}, grade: cleared, note: n}}\n"
     assert _warnings(make_rules(tmp_path, _rule("ban", body)), "SV306") == ([("treaty.yaml", 20)] if shadows else [])
+
+
+def _exceptions(*specs: tuple[str, str, str]) -> str:
+    """An 'exceptions' list of (id, where, grade), in order."""
+    return "  exceptions:\n" + "".join(f"    - {{id: {i}, where: {w}, grade: {g}, note: n}}\n" for i, w, g in specs)
+
+
+SOFT = ("soft", "{ground: health}", "potential_violation")
+ALWAYS = ("always", "{}", "cleared")
+
+
+@pytest.mark.parametrize(("exceptions", "shadows"), [
+    ([SOFT, ALWAYS], False), ([("first", "{notified: true}", "cleared"), ALWAYS], True),
+], ids=["behind-a-grade-exception", "behind-a-clearing-exception"])
+def test_an_exception_that_clears_every_finding_is_judged_in_order(tmp_path: Path, exceptions: list[tuple[str, str, str]],
+                                                                   shadows: bool) -> None:
+    """The first exception that holds decides: one that always holds clears every finding unless an earlier one changes the grade."""
+    rules = make_rules(tmp_path, _rule("ban", BAN + _exceptions(*exceptions)))
+    assert _warnings(rules, "SV306") == ([("treaty.yaml", 21)] if shadows else [])
+
+
+def test_rules_whose_exceptions_apply_in_another_order_are_not_twins(tmp_path: Path) -> None:
+    """A grade exception before a clearing one keeps findings the other rule clears; one after every clearing one changes nothing."""
+    cleared = ("notified", "{notified: true}", "cleared")
+    rules = make_rules(tmp_path, _rule("plain", BAN + _exceptions(cleared)) + _rule("graded", BAN + _exceptions(SOFT, cleared))
+                       + _rule("trailing", BAN + _exceptions(cleared, SOFT)))
+    found = [d for d in lint(rules) if d.code == "SV307"]
+    assert [d.message.split(":")[0] for d in found] == ["rule 'trailing' always fires together with rule 'plain' (line 14)"]
 
 
 def test_two_rules_that_always_fire_together_are_reported(tmp_path: Path) -> None:

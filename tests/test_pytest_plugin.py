@@ -28,8 +28,7 @@ NO_EXPECT = f"scenario: open\ntitle: No expectations\nas_of: 2026-12-31\n{WORLD}
 
 @pytest.fixture
 def workspace(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """An empty project whose pytest loads the plugin by -p only, not also by an installed entry point."""
-    # With servanda installed, -p servanda.pytest_plugin plus the entry point would register it twice.
+    """An empty project whose pytest loads the plugin by -p only, and no other installed plugin."""
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     pytester.makeini("[pytest]\n")
     return pytester
@@ -134,6 +133,28 @@ def test_each_variant_is_its_own_item(workspace: pytest.Pytester) -> None:
     result = run(workspace, "-v")
     result.assert_outcomes(passed=1 + len(variants))
     result.stdout.fnmatch_lines([f"*scenarios/seed.yaml::seed-kg-joins-hostile-bloc[[]{name}[]] PASSED*" for name in variants])
+
+
+@pytest.mark.parametrize("named_by", ["-p", "pytest_plugins", "PYTEST_PLUGINS"])
+def test_naming_the_plugin_beside_its_installed_entry_point(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path_factory: pytest.TempPathFactory, named_by: str) -> None:
+    """With servanda installed (its pytest11 entry point loads the plugin), naming the plugin's module too runs each case once."""
+    site = tmp_path_factory.mktemp("site")
+    info = site / "servanda-0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: servanda\nVersion: 0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pytest11]\nservanda = servanda.pytest_plugin\n", encoding="utf-8")
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(ROOT / "engine"), os.environ.get("PYTHONPATH", "")]))
+    write(project, "scenarios/joins.yaml", PASSING)
+    args = ["-p", "servanda.pytest_plugin"] if named_by == "-p" else []
+    if named_by == "pytest_plugins":
+        write(project, "conftest.py", 'pytest_plugins = ["servanda.pytest_plugin"]\n')
+    if named_by == "PYTEST_PLUGINS":
+        monkeypatch.setenv("PYTEST_PLUGINS", "servanda.pytest_plugin")
+    result = project.runpytest_subprocess(*args)
+    assert "already registered" not in result.stderr.str() + result.stdout.str()
+    result.assert_outcomes(passed=1)
 
 
 def test_entry_point_is_declared() -> None:

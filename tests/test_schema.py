@@ -95,6 +95,18 @@ def test_broken_scenario_is_rejected() -> None:
     assert any(line.startswith("expect/findings/0/grade:") for line in found)
 
 
+def test_a_malformed_event_is_rejected() -> None:
+    """An event of the timeline, or added or replaced by a variant, with an impossible date or no kind fails the schema."""
+    data = load_yaml(ROOT / "scenarios" / "seed-kg-joins-hostile-bloc.yaml").data
+    data["events"][0]["date"] = "2026-02-30"
+    del data["variants"][1]["events"]["replace"][0]["kind"]
+    data["variants"][0]["events"] = {"add": [{"id": "x", "date": "2026-13-01", "kind": "join_bloc", "bloc": "b"}]}
+    found = errors("scenario", data)
+    assert any(line.startswith("events/0/date:") and "is not a 'date'" in line for line in found)
+    assert any(line.startswith("variants/1/events/replace/0:") and "'kind' is a required property" in line for line in found)
+    assert any(line.startswith("variants/0/events/add/0/date:") for line in found)
+
+
 def test_broken_treaty_is_rejected() -> None:
     """A treaty clause without its text and with a lower-case party fails the schema."""
     data = load_yaml(ROOT / "rules" / "cst-1992" / "treaty.yaml").data

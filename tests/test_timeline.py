@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from servanda import evaluate, load_scenario
+from servanda import evaluate, load_rules, load_scenario, render_timeline, select_variant
 from servanda.cli import main
 from servanda.timeline import Interval, Timeline, build_timeline
 from servanda.timeline_render import timeline_text
@@ -108,7 +110,8 @@ def test_cli_text_and_json_forms() -> None:
     assert code == 0 and "2026-03-10 … 2026-03-20  KGZ  border_restriction against=KAZ closure" in out
     code, out, _ = run("timeline", str(BORDER), "--rules", RULES, "--format", "json")
     payload = json.loads(out)
-    assert code == 0 and set(payload) == {"scenario", "title", "as_of", "lanes", "events", "intervals", "findings", "notes"}
+    assert code == 0 and set(payload) == {"scenario", "variant", "title", "as_of", "lanes", "events", "intervals", "findings",
+                                   "notes"}
     closure = next(i for i in payload["intervals"] if i["name"] == "border_restriction" and i["lane"] == "KGZ")
     assert (closure["start"], closure["end"], closure["ongoing"]) == ("2026-03-10", "2026-03-20", False)
 
@@ -158,3 +161,35 @@ def test_bad_scenario_is_a_located_diagnostic(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     code, _, err = run("timeline", str(path), "--rules", RULES)
     assert code == 2 and "SV201" in err and "did you mean 'join_bloc'?" in err
+
+
+def test_a_variant_timeline_names_its_variant_in_text_json_and_drawing(tmp_path: Path) -> None:
+    """`timeline --variant` heads its text, JSON and image with ``scenario[variant]``, not as if it were the baseline."""
+    code, out, _ = run("timeline", str(SEED), "--rules", RULES, "--variant", "joins-in-june")
+    assert code == 0 and "(seed-kg-joins-hostile-bloc[joins-in-june], as of 2026-12-31)" in out.splitlines()[0]
+    _, out, _ = run("timeline", str(SEED), "--rules", RULES, "--variant", "joins-in-june", "--format", "json")
+    assert json.loads(out)["variant"] == "joins-in-june"
+    code, out, _ = run("timeline", str(SEED), "--rules", RULES, "--variant", "joins-in-june", "--out", str(tmp_path / "v.svg"))
+    rules = load_rules(Path(RULES))
+    rules_v, june = select_variant(rules, load_scenario(SEED, rules), "joins-in-june")
+    labelled = build_timeline(rules_v, june, evaluate(rules_v, june).findings, "joins-in-june")
+    assert code == 0 and (tmp_path / "v.svg").read_bytes() == render_timeline(labelled, "svg")
+    assert render_timeline(labelled, "svg") != render_timeline(dataclasses.replace(labelled, variant=None), "svg")
+
+
+def test_events_and_facts_that_name_no_state_share_a_named_lane(tmp_path: Path) -> None:
+    """A relation or kind without state fields is drawn in one lane called 'no state', not in a lane named '—'."""
+    rules = ROOT / "tests" / "broken" / "good-rules"
+    folder = tmp_path / "rules"
+    shutil.copytree(rules, folder)
+    vocab = (folder / "vocabulary.yaml").read_text(encoding="utf-8")
+    vocab = vocab.replace("relations:\n", "relations:\n  bloc_exists:\n    description: A bloc exists.\n"
+                                          "    fields:\n      bloc: {type: id}\n", 1)
+    (folder / "vocabulary.yaml").write_text(vocab, encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("scenario: s\ntitle: t\nas_of: 2026-12-31\nworld:\n  facts:\n"
+                        "    - {relation: bloc_exists, fields: {bloc: old-pact}}\n", encoding="utf-8")
+    loaded_rules = load_rules(folder)
+    timeline = timeline_of(loaded_rules, scenario)
+    assert [(lane.state, lane.name) for lane in timeline.lanes] == [("—", "no state")]
+    assert [i.lane for i in timeline.intervals] == ["—"]

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from servanda import evaluate, load_scenario
+from servanda import DiagnosticError, evaluate, load_scenario
 from servanda.diff import diff_findings
+from servanda.diff_report import diff_markdown
 from servanda.project import RuleSet, apply_overlay, diff_variants, evaluate_cases, evaluate_variant
 from servanda.variants import Overlay
 from support import ROOT
@@ -156,3 +157,70 @@ def test_check_with_variants_reports_every_case() -> None:
     assert [s["count"] for s in data["scenarios"]] == [2, 0, 2, 1, 1, 2]
     assert {f["variant"] for f in data["findings"]} == {None, "joins-in-june", "2024-treaty-not-yet-in-force", "without-cst",
                                                        "softer-no-blocs-clause"}
+
+
+def test_diff_pairs_findings_without_events_by_date(real_rules: RuleSet) -> None:
+    """Findings resting on world facts only have no evidence in common: they pair by the nearest date, not by order."""
+    base = evaluate(real_rules, load_scenario(SEED, real_rules)).findings
+    kz = dataclasses.replace(next(f for f in base if f.treaty == "kz-kg-2024"), events=(), date="2026-03-14")
+    early, near = dataclasses.replace(kz, date="2026-01-01"), dataclasses.replace(kz, date="2026-03-15")
+    result = diff_findings("s", "v", "", (), (kz,), (early, near))
+    assert [(c.kind, c.finding.date) for c in result.changes] == [("added", "2026-01-01"), ("changed", "2026-03-15")]
+
+
+def test_diff_reports_a_change_of_wording_or_of_assumptions(real_rules: RuleSet) -> None:
+    """A finding that differs only in the clause's quoted wording or in what it rests on is changed, not unchanged."""
+    base = evaluate(real_rules, load_scenario(SEED, real_rules)).findings
+    kz = next(f for f in base if f.treaty == "kz-kg-2024")
+    reworded = dataclasses.replace(kz, citation=dataclasses.replace(kz.citation, texts=kz.citation.texts[:1]))
+    ending = dataclasses.replace(kz, assumptions=kz.assumptions + ("assumes kz-kg-2024 ends on 2026-06-30: x",))
+    assert [c.fields for c in diff_findings("s", "v", "", (), (kz,), (reworded,)).changes] == [("citation",)]
+    assert [c.fields for c in diff_findings("s", "v", "", (), (kz,), (ending,)).changes] == [("assumptions",)]
+
+
+def test_diff_markdown_says_what_changed_when_only_the_explanation_did(real_rules: RuleSet) -> None:
+    """A change of explanation alone still fills the table's 'what changed' cell."""
+    base = evaluate(real_rules, load_scenario(SEED, real_rules)).findings
+    kz = next(f for f in base if f.treaty == "kz-kg-2024")
+    diff = diff_findings("s", "v", "", (), (kz,), (dataclasses.replace(kz, explanation="Reworded."),))
+    row = next(line for line in diff_markdown([diff]).splitlines() if line.startswith("| changed"))
+    assert row.endswith("| explanation differs |")
+
+
+def _variant_of_seed(tmp_path: Path, variant_yaml: str) -> Path:
+    """The seed scenario with one more variant appended."""
+    path = tmp_path / "seed.yaml"
+    path.write_text(SEED.read_text(encoding="utf-8") + variant_yaml, encoding="utf-8")
+    return path
+
+
+def test_an_earlier_as_of_says_which_baseline_events_it_leaves_out(real_rules: RuleSet, tmp_path: Path) -> None:
+    """Moving as_of before some baseline events drops them, and the variant's notes name them."""
+    path = _variant_of_seed(tmp_path, "  - name: early\n    as_of: 2026-01-15\n")
+    result = evaluate_variant(real_rules, load_scenario(path, real_rules), "early")
+    assert result.findings == ()
+    assert "variant 'early' moves as_of to 2026-01-15: baseline event e1 comes later and is not evaluated" in result.notes
+
+
+def test_an_added_world_fact_keeps_its_since_and_its_own_origin(real_rules: RuleSet, tmp_path: Path) -> None:
+    """A variant's world fact with `since` is cited with that date and a variant origin, beside the baseline's."""
+    path = _variant_of_seed(tmp_path, "  - name: member-since\n    world:\n      add:\n"
+                                      "        - {relation: bloc_directed_against, since: 2025-05-01, fields: {bloc: eastern-pact, against: KGZ}}\n"
+                                      "    events:\n      add: [{id: e2, date: 2026-03-01, kind: join_bloc, actor: KAZ, bloc: eastern-pact}]\n")
+    result = evaluate_variant(real_rules, load_scenario(path, real_rules), "member-since")
+    kaz = [f for f in result.findings if f.party == "KAZ"]
+    assert {f.treaty for f in kaz} == {"cst-1992", "kz-kg-2024"}
+    assert {(x.since, x.origin) for f in kaz for x in f.facts} == {("2025-05-01", "variant fact 1")}
+
+
+def test_a_variant_fact_may_not_begin_after_the_variant_timeline_starts(real_rules: RuleSet, tmp_path: Path) -> None:
+    """A world fact a variant adds with a since after its first event is refused at that line, like the baseline's."""
+    path = _variant_of_seed(tmp_path, "  - name: late-fact\n    world:\n      add:\n"
+                                      "        - {relation: bloc_directed_against, since: 2026-03-01, fields: {bloc: eastern-pact, against: KGZ}}\n")
+    with pytest.raises(DiagnosticError) as caught:
+        load_scenario(path, real_rules)
+    (found,) = caught.value.diagnostics
+    line = path.read_text(encoding="utf-8").splitlines().index(
+        "        - {relation: bloc_directed_against, since: 2026-03-01, fields: {bloc: eastern-pact, against: KGZ}}") + 1
+    assert (found.line, found.code) == (line, "SV210")
+    assert found.message == "world fact begins on 2026-03-01, after the timeline starts (2026-02-01)"

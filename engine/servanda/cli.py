@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Callable, ParamSpec, TypeVar
 
 import click
 
@@ -28,37 +29,45 @@ from .counterfactual import counterfactuals
 from .explain import Explanation, explain_finding, why_not
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
+P = ParamSpec("P")
+T = TypeVar("T")
 _RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=Path("rules"),
                       show_default=True, help="Rules folder (vocabulary.yaml and one folder per treaty).")
 
 
 def _fail(diagnostics: tuple[Diagnostic, ...], as_json: bool = False) -> None:
+    """Print diagnostics on standard error, as text or JSON."""
     click.echo(report.diagnostics_json(diagnostics) if as_json else report.diagnostics_text(diagnostics), err=True)
 
 
-def _rules_or_exit(folder: Path) -> RuleSet:
+def _or_exit(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """What ``call`` returns, or its diagnostics printed and exit 2."""
     try:
-        return load_rules(folder)
+        return call(*args, **kwargs)
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
         sys.exit(EXIT_INPUT)
+
+
+def _rules_or_exit(folder: Path) -> RuleSet:
+    """The compiled rules folder, or its diagnostics printed and exit 2."""
+    return _or_exit(load_rules, folder)
 
 
 def _scenario_or_exit(path: Path, rules: RuleSet) -> LoadedScenario:
     """One scenario file loaded, or its diagnostics printed and exit 2."""
-    try:
-        return load_scenario(path, rules)
-    except DiagnosticError as exc:
-        _fail(exc.diagnostics)
-        sys.exit(EXIT_INPUT)
+    return _or_exit(load_scenario, path, rules)
 
 
 def _evaluate_all(rules: RuleSet, paths: list[Path], events: Path | None = None,
                   variants: bool = False) -> tuple[list[Result], list[Diagnostic]]:
-    """Every scenario's result (with one per variant when ``variants``), and every input problem."""
+    """Every scenario's result (with one per variant when ``variants``), and every input problem (SV213: no files)."""
     results: list[Result] = []
     problems: list[Diagnostic] = []
-    for path in scenario_paths(paths):
+    files = scenario_paths(paths)
+    if not files:
+        problems.append(Diagnostic(str(paths[0]), 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"))
+    for path in files:
         try:
             scenario = load_scenario(path, rules)
         except DiagnosticError as exc:
@@ -102,8 +111,6 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
         raise click.UsageError("--variants and --events do not go together: variants are what-ifs on a scenario alone")
     rules = _rules_or_exit(rules_dir)
     results, problems = _evaluate_all(rules, list(scenarios), events, variants=with_variants)
-    if not results and not problems:
-        problems.append(Diagnostic(str(scenarios[0]), 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"))
     if out is not None:
         problems.extend(_write_report(rules, results, fmt, out))
     elif fmt == "json":
@@ -140,10 +147,6 @@ def test(paths: tuple[Path, ...], rules_dir: Path, show_coverage: bool, fail_und
         click.echo(report.test_text(result.scenario.path, result.label, mismatches))
     if problems:
         _fail(tuple(sorted(set(problems))))
-        sys.exit(EXIT_INPUT)
-    if not results:
-        where = str(paths[0]) if paths else "scenarios"
-        _fail((Diagnostic(where, 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"),))
         sys.exit(EXIT_INPUT)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     short = False
@@ -182,11 +185,7 @@ def lint(folder: Path, fmt: str, silenced: tuple[str, ...]) -> None:
               help="Folder to write the JSON Schemas into.")
 def schema(out_dir: Path) -> None:
     """Write the JSON Schemas of treaty, vocabulary, world and scenario files (for editors and CI)."""
-    try:
-        written = write_schemas(out_dir)
-    except DiagnosticError as exc:
-        _fail(exc.diagnostics)
-        sys.exit(EXIT_INPUT)
+    written = _or_exit(write_schemas, out_dir)
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -202,12 +201,7 @@ def diff(scenario: Path, names: tuple[str, ...], rules_dir: Path, fmt: str) -> N
     Exit 0 when the comparison ran (whatever it found), 2 on input errors.
     """
     rules = _rules_or_exit(rules_dir)
-    loaded = _scenario_or_exit(scenario, rules)
-    try:
-        diffs = diff_variants(rules, loaded, names)
-    except DiagnosticError as exc:
-        _fail(exc.diagnostics)
-        sys.exit(EXIT_INPUT)
+    diffs = _or_exit(diff_variants, rules, _scenario_or_exit(scenario, rules), names)
     render = {"text": diff_report.diff_text, "json": diff_report.diff_json, "markdown": diff_report.diff_markdown}[fmt]
     click.echo(render(diffs))
 
@@ -240,21 +234,12 @@ def timeline(scenario: Path, rules_dir: Path, out: Path | None, fmt: str, varian
     Exit 0 when shown or drawn, 2 on input errors.
     """
     rules = _rules_or_exit(rules_dir)
-    loaded = _scenario_or_exit(scenario, rules)
-    try:
-        rules, loaded = select_variant(rules, loaded, variant)
-    except DiagnosticError as exc:
-        _fail(exc.diagnostics)
-        sys.exit(EXIT_INPUT)
-    drawn = build_timeline(rules, loaded, evaluate(rules, loaded).findings)
+    rules, loaded = _or_exit(select_variant, rules, _scenario_or_exit(scenario, rules), variant)
+    drawn = build_timeline(rules, loaded, evaluate(rules, loaded).findings, variant)
     if out is None:
         click.echo(timeline_json(drawn) if fmt == "json" else timeline_text(drawn))
         return
-    try:
-        save_timeline(drawn, out)
-    except DiagnosticError as exc:
-        _fail(exc.diagnostics)
-        sys.exit(EXIT_INPUT)
+    _or_exit(save_timeline, drawn, out)
     click.echo(str(out))
 
 

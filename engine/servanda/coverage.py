@@ -38,6 +38,7 @@ class RuleCoverage:
 
     @property
     def key(self) -> str:
+        """``treaty/clause/rule``."""
         return f"{self.treaty}/{self.clause}/{self.rule}"
 
     @property
@@ -57,14 +58,17 @@ class Coverage:
 
     @property
     def fired_pct(self) -> float:
+        """The percentage of rules some result fires."""
         return self._percent(sum(1 for r in self.rows if r.fired_by))
 
     @property
     def held_pct(self) -> float:
+        """The percentage of rules some result holds."""
         return self._percent(sum(1 for r in self.rows if r.held_by))
 
     @property
     def full_pct(self) -> float:
+        """The percentage of rules fully covered."""
         return self._percent(sum(1 for r in self.rows if r.full))
 
 
@@ -126,6 +130,7 @@ class _Judged:
 
 
 def _covers(window: PairWindow, day: int) -> bool:
+    """Whether the pair is bound on ``day``."""
     return (window.first is None or window.first <= day) and (window.last is None or day <= window.last)
 
 

@@ -9,7 +9,8 @@ _SHOWN = 2  # labels shown per column; the rest are counted
 
 def coverage_text(cov: Coverage) -> str:
     """A summary line, then one line per rule: its status, counts and a few labels."""
-    lines = [f"Coverage of {len(cov.rows)} rules: fired {cov.fired_pct:.1f}%, held {cov.held_pct:.1f}%, "
+    rules = f"{len(cov.rows)} rule{'' if len(cov.rows) == 1 else 's'}"
+    lines = [f"Coverage of {rules}: fired {cov.fired_pct:.1f}%, held {cov.held_pct:.1f}%, "
              f"fully covered {cov.full_pct:.1f}%"]
     width = max((len(r.key) for r in cov.rows), default=4)
     lines.append(f"  {'status':<10} {'treaty/clause/rule':<{width}}  fired  held  by")
@@ -20,12 +21,14 @@ def coverage_text(cov: Coverage) -> str:
 
 
 def _status(row: RuleCoverage) -> str:
+    """covered, fired only, held only or uncovered."""
     if row.full:
         return "covered"
     return "fired only" if row.fired_by else "held only" if row.held_by else "uncovered"
 
 
 def _labels(row: RuleCoverage) -> str:
+    """The first labels of the results that fire the rule and of those that hold it, the rest counted."""
     parts = []
     for word, labels in (("fired", row.fired_by), ("held", row.held_by)):
         if labels:

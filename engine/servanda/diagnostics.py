@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "SV221": "a variant removes a world fact the baseline does not have",
     "SV222": "unknown variant",
     "SV223": "a variant switches off a rule that does not exist",
+    "SV224": "a variant changes one thing twice (an event removed and replaced, a clause amended twice or amended and switched off)",
     "SV230": "no finding with this id in the scenario (explain --finding)",
     "SV231": "unknown clause (explain --why-not)",
     "SV232": "clause id found in several treaties: name the treaty (explain --why-not)",

@@ -2,8 +2,8 @@
 
 Findings are paired within the same treaty, clause and role pair (a hypothetical
 amendment may rename the rule), first when they are identical, then when they
-rest on the same events, then by the nearest date. What is left unpaired was
-added or removed.
+rest on the same events (findings on world facts alone share no evidence), then
+by the nearest date. What is left unpaired was added or removed.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from .findings import Finding
 
-COMPARED = ("rule", "grade", "date", "events", "facts", "exception", "explanation")
+COMPARED = ("rule", "grade", "date", "events", "facts", "exception", "explanation", "citation", "assumptions")
 Group = tuple[str, str, str, str]
 
 
@@ -92,6 +92,7 @@ def diff_findings(scenario: str, variant: str, description: str, notes: tuple[st
 
 
 def _group(f: Finding) -> Group:
+    """What a finding must share with its counterpart to be paired: treaty, clause and role pair."""
     return (f.treaty, f.clause, f.party, f.protected)
 
 
@@ -106,7 +107,7 @@ def _pair(old: list[Finding], new: list[Finding]) -> tuple[int, list[tuple[Findi
             same += 1
     paired: list[tuple[Finding, Finding]] = []
     for f in list(old):
-        twin = next((g for g in new if g.events == f.events), None)
+        twin = next((g for g in new if f.events and g.events == f.events), None)
         if twin is not None:
             old.remove(f)
             new.remove(twin)
@@ -120,6 +121,7 @@ def _pair(old: list[Finding], new: list[Finding]) -> tuple[int, list[tuple[Findi
 
 
 def _days_apart(a: Finding, b: Finding) -> int:
+    """How many days lie between two findings' dates."""
     return abs((dt.date.fromisoformat(a.date) - dt.date.fromisoformat(b.date)).days)
 
 

@@ -9,9 +9,12 @@ import orjson
 
 from .diff import Change, Diff
 from .findings import Finding
+from .markdown_report import md_cell, md_inline
 
 _MARK = {"added": ("+", "red"), "removed": ("-", "green"), "changed": ("~", "yellow")}
-_SHOWN = ("rule", "grade", "date", "events")
+_SHOWN = ("rule", "grade", "date", "events")  # told as before → after; the other compared fields by a phrase
+_DIFFER = {"facts": "world facts differ", "exception": "exception differs", "explanation": "explanation differs",
+           "citation": "the clause's quoted wording differs", "assumptions": "the assumptions it rests on differ"}
 
 
 def diff_text(diffs: list[Diff]) -> str:
@@ -30,29 +33,34 @@ def diff_text(diffs: list[Diff]) -> str:
 
 
 def _counts(d: Diff) -> str:
+    """How many findings were added, removed, changed and left unchanged."""
     return f"{d.count('added')} added, {d.count('removed')} removed, {d.count('changed')} changed, {d.unchanged} unchanged"
 
 
 def _who(f: Finding) -> str:
+    """A finding in one line: treaty/clause/rule, parties, grade and date."""
     return f"{f.treaty}/{f.clause}/{f.rule}  {f.party} → {f.protected}  {f.grade.replace('_', ' ')}  {f.date}"
 
 
 def _value(finding: Finding, name: str) -> str:
+    """A shown field's value as text; an empty one reads '(none)'."""
     value = getattr(finding, name)
     if isinstance(value, tuple):
         return ", ".join(value) or "(none)"
     return str(value) or "(none)"
 
 
-def _details(change: Change) -> list[str]:
-    """For a changed finding, before → after of each shown field; the explanation otherwise."""
-    if change.kind != "changed":
-        return [change.finding.explanation]
+def _what(change: Change) -> list[str]:
+    """What changed in a paired finding: before → after of each shown field, a phrase for each other field."""
     assert change.before is not None and change.after is not None
-    out = [f"{name}: {_value(change.before, name)} → {_value(change.after, name)}" for name in change.fields if name in _SHOWN]
-    out.extend(f"{name} differ" for name in change.fields if name in ("facts", "exception"))
-    out.append(change.after.explanation)
-    return out
+    before, after = change.before, change.after
+    return [f"{name}: {_value(before, name)} → {_value(after, name)}" if name in _SHOWN else _DIFFER[name]
+            for name in change.fields]
+
+
+def _details(change: Change) -> list[str]:
+    """What changed (for a changed finding), then the explanation as the variant has it (or the baseline had it)."""
+    return (_what(change) if change.kind == "changed" else []) + [change.finding.explanation]
 
 
 def diff_markdown(diffs: list[Diff]) -> str:
@@ -63,23 +71,19 @@ def diff_markdown(diffs: list[Diff]) -> str:
     for d in diffs:
         parts.append(f"## `{d.variant}`\n")
         if d.description:
-            parts.append(f"{d.description}\n")
-        parts.extend(f"> {n}\n" for n in d.notes)
+            parts.append(f"{md_inline(d.description)}\n")
+        parts.extend(f"> {md_inline(n)}\n" for n in d.notes)
         parts.append(f"{_counts(d)}.\n")
         if d.changes:
             parts.append("| change | treaty / clause / rule | party → protected | grade | date | what changed |")
             parts.append("|---|---|---|---|---|---|")
             for c in d.changes:
                 f = c.finding
-                what = "; ".join(_details(c)[:-1]) if c.kind == "changed" else f.explanation
+                what = "; ".join(_what(c)) if c.kind == "changed" else f.explanation
                 parts.append(f"| {c.kind} | {f.treaty} / {f.clause} / {f.rule} | {f.party} → {f.protected} | "
-                             f"{f.grade.replace('_', ' ')} | {f.date} | {_cell(what)} |")
+                             f"{f.grade.replace('_', ' ')} | {f.date} | {md_cell(what)} |")
             parts.append("")
     return "\n".join(parts) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def diff_json(diffs: list[Diff]) -> str:

@@ -27,11 +27,18 @@ _SYMBOL = {"eq": "=", "ne": "≠", "in": "in", "not_in": "not in", "gt": ">", "g
 
 
 def _ref_slot(ref: Ref) -> Slot:
+    """The slot a reference names."""
     return ("", ref.alias) if ref.is_role else (ref.alias, ref.field or "")
 
 
 def _name(slot: Slot) -> str:
+    """A slot as rules write it: ``$bound`` or ``alias.field``."""
     return f"${slot[1]}" if slot[0] == "" else f"{slot[0]}.{slot[1]}"
+
+
+def _show(value: Any) -> str:
+    """A constant as the rules write it (``true``, not Python's ``True``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _describe(slot: Slot, cond: Cond) -> str:
@@ -42,9 +49,9 @@ def _describe(slot: Slot, cond: Cond) -> str:
     if isinstance(value, Ref):
         shown = _name(_ref_slot(value))
     elif isinstance(value, tuple):
-        shown = "[" + ", ".join(str(v) for v in value) + "]"
+        shown = "[" + ", ".join(map(_show, value)) + "]"
     else:
-        shown = str(value)
+        shown = _show(value)
     return f"{_name(slot)} {_SYMBOL[cond.op]} {shown}"
 
 
@@ -116,6 +123,7 @@ class Analysis:
                 yield cls.notes[-1][0], " and ".join(n for _, n in cls.notes), cls.problem
 
     def _narrow(self, cls: SlotClass, slot: Slot, cond: Cond) -> None:
+        """Record what ``cond`` on ``slot`` leaves possible for its class, or why nothing is."""
         cls.notes.append((slot, _describe(slot, cond)))
         if self.must_be_absent(slot) and self.must_be_present(slot):
             spec = self.spec(slot)
@@ -135,6 +143,7 @@ class Analysis:
             cls.bounds.append(cond)
 
     def _emptiness(self, cls: SlotClass) -> str:
+        """Why no value satisfies every condition of the class; "" when some value does."""
         roles = sorted(s[1] for s in cls.slots if s[0] == "")
         if len(roles) > 1:
             return "$bound and $protected are always different states"
@@ -147,7 +156,7 @@ class Analysis:
             return ""
         if roles:
             return f"no party of the treaty ({', '.join(sorted(self.members))}) is left"
-        closed = [f"{_name(s)} takes only {', '.join(sorted(map(str, values)))}"
+        closed = [f"{_name(s)} takes only {', '.join(sorted(map(_show, values)))}"
                   for s in cls.slots if (values := _closed(self.spec(s))) is not None]
         return "no value is left" + (f" ({'; '.join(closed)})" if closed else "")
 
@@ -159,6 +168,7 @@ class Analysis:
         return frozenset(v for v in possible - cls.excluded if all(holds(b, {b.field: v}, {}, {}) for b in cls.bounds))
 
     def _domain(self, cls: SlotClass) -> frozenset[Any] | None:
+        """The values the class may take before its exclusions and ranges: constants, parties and closed sets."""
         possible = cls.candidates
         if any(s[0] == "" for s in cls.slots):
             possible = self.members if possible is None else possible & self.members

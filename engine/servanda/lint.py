@@ -111,6 +111,7 @@ def _pattern_key(rule: CompiledRule, alias: str) -> Key:
 
 
 def _analysis(compiled: CompiledRules, rule: CompiledRule, patterns: tuple[Pattern, ...]) -> Analysis:
+    """What ``patterns`` of ``rule`` allow, its roles being parties of its treaty."""
     members = frozenset(m.state for m in compiled.treaties[rule.treaty].members)
     return Analysis(patterns, _specs(compiled), members)
 
@@ -129,13 +130,14 @@ def _never_fires(compiled: CompiledRules, rule: CompiledRule, analysis: Analysis
 
 def _shadowing_exceptions(rule: CompiledRule, analysis: Analysis, doc: Document, key: Key) -> Iterator[Diagnostic]:
     """A clearing exception whose conditions every match already meets: the rule can never report anything."""
-    _, ci, _, ri = key
-    ids = [e["id"] for e in doc.data["clauses"][ci]["rules"][ri].get("exceptions") or ()]
-    for exc in rule.exceptions:
-        if exc.grade == "cleared" and all(implied(c, (exc.alias, c.field), analysis) for c in exc.conds):
-            yield doc.diag(key + ("exceptions", ids.index(exc.id)), "SV306",
+    for i, exc in enumerate(rule.exceptions):  # compiled one for one from the rule's 'exceptions' list
+        if exc.grade != "cleared":
+            return  # the first exception that holds decides: from here on some matches may keep a grade
+        if all(implied(c, (exc.alias, c.field), analysis) for c in exc.conds):
+            yield doc.diag(key + ("exceptions", i), "SV306",
                            f"exception '{exc.id}' clears every finding of rule '{rule.rule}': each of its conditions always holds",
                            "narrow the exception's 'where', or remove the rule")
+            return
 
 
 def _canonical(rule: CompiledRule) -> tuple[Any, ...]:
@@ -155,10 +157,12 @@ def _canonical(rule: CompiledRule) -> tuple[Any, ...]:
             return None
         return (p.source, p.kind, tuple(sorted(cond(c) for c in p.conds)), names.get(p.after or ""), p.within_days)
 
-    cleared = frozenset((names.get(e.alias, e.alias), tuple(sorted(cond(c) for c in e.conds)))
-                        for e in rule.exceptions if e.grade == "cleared")
+    # The first exception that holds decides: the exceptions up to the last clearing one, in order, say which matches report.
+    last = max((i for i, e in enumerate(rule.exceptions) if e.grade == "cleared"), default=-1)
+    deciding = tuple((names.get(e.alias, e.alias), tuple(sorted(cond(c) for c in e.conds)), e.grade == "cleared")
+                     for e in rule.exceptions[:last + 1])
     return (rule.shape, tuple(pattern(p) for p in rule.steps), tuple(pattern(p) for p in rule.facts), pattern(rule.duration),
-            frozenset(pattern(p) for p in rule.unless), rule.absence_days, rule.more_than_days, cleared)
+            frozenset(pattern(p) for p in rule.unless), rule.absence_days, rule.more_than_days, deciding)
 
 
 def _twins(rules: tuple[CompiledRule, ...], places: dict[str, tuple[Document, Key]]) -> Iterator[Diagnostic]:

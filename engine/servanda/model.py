@@ -209,6 +209,7 @@ class Treaty(Strict):
     @field_validator("titles")
     @classmethod
     def _english_title(cls, titles: dict[str, str]) -> dict[str, str]:
+        """Refuse titles without an English one."""
         if "en" not in titles:
             raise ValueError("an English title ('en') is required")
         return titles

@@ -74,6 +74,7 @@ class Result:
 
     @property
     def notes(self) -> tuple[str, ...]:
+        """The notes of the context it ran in (treaties not evaluated, what a variant changes)."""
         return self.scenario.context.notes
 
     @property
@@ -192,11 +193,11 @@ def select_variant(rules: RuleSet, scenario: LoadedScenario, name: str | None) -
 
 
 def _check_variant_names(scenario: LoadedScenario, names: Sequence[str]) -> None:
+    """SV222 for each name the scenario declares no variant for, located at its ``variants`` (else the file's start)."""
     known = [v.name for v in scenario.variants]
     unknown = [n for n in names if n not in known]
     if unknown:
-        where = ("variants",) if known else ()
-        raise DiagnosticError([scenario.document.diag(where, "SV222", f"the scenario has no variant '{n}'",
+        raise DiagnosticError([scenario.document.diag(("variants",), "SV222", f"the scenario has no variant '{n}'",
                                                       did_you_mean(n, known) or (one_of(known) if known else "it declares no variants"))
                                for n in unknown])
 
@@ -210,7 +211,7 @@ def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str]
     known = [v.name for v in scenario.variants]
     baseline = evaluate(rules, scenario)
     out: list[Diff] = []
-    for name in names or known:
+    for name in dict.fromkeys(names or known):  # a name given twice is compared once
         variant = scenario.variant(name)
         result = evaluate_variant(rules, scenario, name)
         out.append(diff_findings(scenario.model.scenario, name, variant.description, variant.overlay.notes,
@@ -219,8 +220,9 @@ def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str]
 
 
 def scenario_paths(paths: list[Path]) -> list[Path]:
-    """Expand folders into their *.yaml files, sorted."""
-    out: list[Path] = []
+    """Expand folders into their *.yaml files, sorted; a file named twice (directly or through a folder) is kept once."""
+    out: dict[Path, Path] = {}
     for p in paths:
-        out.extend(sorted(p.rglob("*.yaml")) if p.is_dir() else [p])
-    return out
+        for path in sorted(p.rglob("*.yaml")) if p.is_dir() else [p]:
+            out.setdefault(path.resolve(), path)
+    return list(out.values())

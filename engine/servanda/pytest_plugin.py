@@ -11,6 +11,7 @@ that report their located diagnostics, never a traceback.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 Compiled = RuleSet | tuple[Diagnostic, ...]  # a rules folder compiled, or what is wrong with it
 _COMPILED = pytest.StashKey[dict[Path, Compiled]]()
+# The names pytest registers this module under: the pytest11 entry point's (pyproject.toml), and the
+# module's own when -p, a conftest's pytest_plugins or PYTEST_PLUGINS names it.
+_NAMES = ("servanda", __name__)
 
 
 class ScenarioFailure(Exception):
@@ -35,6 +39,16 @@ class ScenarioFailure(Exception):
     def __init__(self, report: str) -> None:
         super().__init__(report)
         self.report = report
+
+
+def pytest_plugin_registered(plugin: object, plugin_name: str, manager: pytest.PytestPluginManager) -> None:
+    """Once this module is registered under one of its names, block the other, so that it is never registered twice."""
+    # pytest refuses one module under two names with a ValueError before any test runs, which is what
+    # the installed entry point plus ``-p servanda.pytest_plugin`` (or pytest_plugins) would do.
+    if plugin is sys.modules[__name__]:
+        for name in _NAMES:
+            if name != plugin_name:
+                manager.set_blocked(name)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,6 +76,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFi
 
 
 def _in_scenario_folder(path: Path, config: pytest.Config) -> bool:
+    """Whether a folder of ``path`` below the rootdir has one of the names in ``servanda_scenario_dirs``."""
     names = set(config.getini("servanda_scenario_dirs"))
     try:
         folders = path.relative_to(config.rootpath).parts[:-1]
@@ -71,6 +86,7 @@ def _in_scenario_folder(path: Path, config: pytest.Config) -> bool:
 
 
 def _rules_folder(config: pytest.Config) -> Path:
+    """The rules folder: ``--servanda-rules`` from where pytest was started, else ``servanda_rules`` from the rootdir."""
     option = config.getoption("servanda_rules")
     if option:
         return (config.invocation_params.dir / str(option)).resolve()
@@ -109,6 +125,7 @@ class ScenarioFile(pytest.File):
         self.scenario_id = scenario_id
 
     def collect(self) -> Iterator[pytest.Item]:
+        """The baseline's item and one per variant; a failing item when the rules or the file have problems."""
         rules = compiled_rules(self.config)
         if not isinstance(rules, RuleSet):
             folder = _shown(_rules_folder(self.config), self.config)
@@ -151,6 +168,7 @@ class CaseItem(_ReportingItem):
             self.add_marker(pytest.mark.skip(reason=f"{self.name} states no expectations (add `expect:` to test it)"))
 
     def runtest(self) -> None:
+        """Evaluate the case and fail with the mismatches, if any."""
         assert self.expect is not None  # items without expectations are skipped before they run
         result = (evaluate(self.rules, self.scenario) if self.variant is None
                   else evaluate_variant(self.rules, self.scenario, self.variant))

@@ -54,6 +54,7 @@ def findings_text(result: Result) -> str:
 
 
 def _finding_text(f: Finding) -> list[str]:
+    """One finding's lines: grade, date, parties and clause, then explanation, quotes, evidence and id."""
     label = click.style(f"{GRADE_LABEL[f.grade]:<10}", fg=GRADE_COLOUR[f.grade], bold=True)
     out = [f"  {label} {f.date}  {f.party} → {f.protected}  {f.citation.article}: {f.citation.clause_title}  ({f.clause}/{f.rule})"]
     out.extend(textwrap.wrap(f.explanation, width=96, initial_indent="      ", subsequent_indent="      "))
@@ -71,6 +72,7 @@ def _finding_text(f: Finding) -> list[str]:
 
 
 def _fact(fact: dict[str, Any]) -> str:
+    """A world fact in one line: ``relation(field=value, …)``."""
     fields = ", ".join(f"{k}={v}" for k, v in fact["fields"].items())
     return f"{fact['relation']}({fields})"
 

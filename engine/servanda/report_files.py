@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Sequence
 
-from .markdown_report import markdown_report
+from .markdown_report import markdown_report, result_slugs
 from .output import write_file
 from .project import Result, RuleSet
 from .timeline import build_timeline
@@ -21,9 +21,9 @@ def timeline_image_path(report: Path, label: str) -> Path:
 
 def write_markdown(rules: RuleSet, results: Sequence[Result], out: Path) -> list[Path]:
     """The Markdown report into ``out`` and one timeline SVG per result beside it; the paths written, report first."""
-    images = {r.label: timeline_image_path(out, r.label) for r in results}
-    written = [write_file(out, markdown_report(results, {label: p.name for label, p in images.items()}))]
-    for result in results:
-        save_timeline(build_timeline(rules, result.scenario, result.findings), images[result.label])
-        written.append(images[result.label])
-    return list(dict.fromkeys(written))
+    images = [timeline_image_path(out, slug) for slug in result_slugs(results)]
+    written = [write_file(out, markdown_report(results, [p.name for p in images]))]
+    for result, image in zip(results, images):
+        save_timeline(build_timeline(rules, result.scenario, result.findings, result.variant), image)
+        written.append(image)
+    return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
@@ -34,11 +35,19 @@ def compile_scenario(doc: Document, rules: CompiledRules) -> tuple[Scenario, tup
         if isinstance(date, str) and parse_date(date) is not None and date > scenario.as_of.isoformat():
             problems.append(doc.diag(("events", i, "date"), "SV210", f"event dated {date} is after as_of {scenario.as_of}",
                                      "move as_of later or drop the event"))
+    problems.extend(late_facts(doc, ("world", "facts"), scenario.world.facts, min((e.date for e in events), default=scenario.as_of)))
     if scenario.expect is not None:
         problems.extend(check_expected(doc, ("expect",), scenario.expect, rules))
     if problems:
         raise DiagnosticError(problems)
     return scenario, tuple(sorted(events, key=lambda e: e.day))
+
+
+def late_facts(doc: Document, key: Key, facts: tuple[WorldFact, ...], first: dt.date) -> list[Diagnostic]:
+    """The initial world holds before the timeline starts: no fact of it may begin after ``first``, the first event's day."""
+    return [doc.diag(key + (i, "since"), "SV210", f"world fact begins on {fact.since}, after the timeline starts ({first})",
+                     "the initial world is what holds before the first event: record its beginning as an event, or move since earlier")
+            for i, fact in enumerate(facts) if fact.since is not None and fact.since > first]
 
 
 def parse_events(doc: Document, raws: Any, rules: CompiledRules, key: Key) -> tuple[list[Event], list[Diagnostic]]:

@@ -27,6 +27,30 @@ FILE_TYPES: tuple[tuple[str, type[BaseModel]], ...] = (
 )
 
 
+# Events stay raw mappings in the models (their fields depend on the vocabulary); what every event
+# has, whatever its kind, is described here so that editors still check ids, dates and kinds.
+_RAW_MAPPING = {"additionalProperties": True, "type": "object"}
+
+
+def _event_schema() -> dict[str, Any]:
+    """What every event has, whatever its kind."""
+    return {
+        "additionalProperties": True,
+        "description": "One event: its id, date and kind, then the fields its kind declares in the vocabulary "
+                       "(those are checked by servanda, not by this schema).",
+        "properties": {
+            "date": {"format": "date", "title": "Date", "type": "string"},
+            "id": {"title": "Id", "type": ["string", "integer"]},
+            "kind": {"title": "Kind", "type": "string"},
+            "note": {"title": "Note", "type": "string"},
+            "source": {"title": "Source", "type": "string"},
+        },
+        "required": ["id", "date", "kind"],
+        "title": "Event",
+        "type": "object",
+    }
+
+
 def schema_name(kind: str) -> str:
     """The file name of a file type's schema: ``treaty.schema.json``."""
     return f"{kind}.schema.json"
@@ -36,12 +60,29 @@ def schema_for(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one file type: ``treaty``, ``vocabulary``, ``world`` or ``scenario``."""
     model = dict(FILE_TYPES)[kind]
     schema = model.model_json_schema(mode="validation")
+    if _describe_events(schema):
+        schema.setdefault("$defs", {})["Event"] = _event_schema()
     # A relative $id resolves to the schema's own address wherever it is read from,
     # so editors resolve the "#/$defs/…" references inside it without a network.
     schema["$id"] = schema_name(kind)
     schema["$schema"] = DIALECT
     schema["title"] = f"servanda {kind} file"
     return schema
+
+
+def _describe_events(node: Any) -> bool:
+    """Point every list of raw mappings (in the models, only lists of events) at the Event schema; whether any was found."""
+    found = False
+    if isinstance(node, dict):
+        if node.get("type") == "array" and node.get("items") == _RAW_MAPPING:
+            node["items"] = {"$ref": "#/$defs/Event"}
+            found = True
+        for value in node.values():
+            found = _describe_events(value) or found
+    elif isinstance(node, list):
+        for value in node:
+            found = _describe_events(value) or found
+    return found
 
 
 def schema_text(kind: str) -> str:

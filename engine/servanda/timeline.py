@@ -17,6 +17,7 @@ from .project import LoadedScenario, RuleSet
 from .reference import Stretch, world_history
 
 NO_STATE = "—"  # the lane of an event or fact that names no state (a vocabulary may allow one)
+_NO_STATE_NAME = "no state"
 _LABEL_WIDTH = 64
 
 
@@ -40,6 +41,7 @@ class EventMark:
 
     @property
     def lane(self) -> str:
+        """The lane the event is drawn in."""
         return self.lanes[0]
 
 
@@ -63,6 +65,7 @@ class Interval:
 
     @property
     def lane(self) -> str:
+        """The lane the interval is drawn in."""
         return self.lanes[0]
 
 
@@ -81,6 +84,7 @@ class FindingMark:
 
     @property
     def lane(self) -> str:
+        """The bound party's lane."""
         return self.party
 
 
@@ -96,11 +100,18 @@ class Timeline:
     intervals: tuple[Interval, ...]
     findings: tuple[FindingMark, ...]
     notes: tuple[str, ...] = ()
+    variant: str | None = None  # None: the scenario's baseline
+
+    @property
+    def label(self) -> str:
+        """``scenario`` for the baseline, ``scenario[variant]`` for a variant."""
+        return self.scenario if self.variant is None else f"{self.scenario}[{self.variant}]"
 
     def to_json(self) -> dict[str, Any]:
         """Stable JSON form: dates as YYYY-MM-DD, keys never change meaning."""
         return {
             "scenario": self.scenario,
+            "variant": self.variant,
             "title": self.title,
             "as_of": self.as_of.isoformat(),
             "lanes": [{"state": lane.state, "name": lane.name} for lane in self.lanes],
@@ -116,8 +127,8 @@ class Timeline:
         }
 
 
-def build_timeline(rules: RuleSet, scenario: LoadedScenario, findings: Sequence[Finding]) -> Timeline:
-    """The scenario's timeline up to its ``as_of``, with the given findings placed on it."""
+def build_timeline(rules: RuleSet, scenario: LoadedScenario, findings: Sequence[Finding], variant: str | None = None) -> Timeline:
+    """The scenario's timeline up to its ``as_of``, with the given findings placed on it; ``variant`` names what it shows."""
     vocabulary = rules.compiled.vocabulary
     as_of = scenario.model.as_of
     dated = [e for e in scenario.events if e.day <= as_of.toordinal()]
@@ -131,14 +142,16 @@ def build_timeline(rules: RuleSet, scenario: LoadedScenario, findings: Sequence[
     marks = tuple(sorted((_finding_mark(f) for f in findings), key=lambda m: (m.day, m.treaty, m.clause, m.party, m.id)))
     seen = {lane for e in events for lane in e.lanes} | {lane for i in facts for lane in i.lanes}
     seen |= set(scenario.context.names) | {m.party for m in marks} | {m.protected for m in marks}
-    lanes = tuple(Lane(s, scenario.context.names.get(s, s)) for s in sorted(seen))
+    names = {NO_STATE: _NO_STATE_NAME, **scenario.context.names}
+    lanes = tuple(Lane(s, names.get(s, s)) for s in sorted(seen))
     windows = [w for lane in lanes for w in _treaty_windows(scenario.context, lane.state, as_of)]
     intervals = sorted([*windows, *facts], key=_interval_order)
     return Timeline(scenario.model.scenario, scenario.model.title, as_of, lanes, events, tuple(intervals), marks,
-                    scenario.context.notes)
+                    scenario.context.notes, variant)
 
 
 def _interval_order(interval: Interval) -> tuple[Any, ...]:
+    """Intervals by start (undated first), lane, treaties before facts, label."""
     return (interval.start or dt.date.min, interval.lane, interval.type != "treaty", interval.label, interval.end)
 
 
@@ -187,6 +200,7 @@ def _until(last: int | None, as_of: dt.date) -> tuple[dt.date, bool]:
 
 
 def _date(day: int | None) -> dt.date | None:
+    """An ordinal day as a date (None stays None)."""
     return dt.date.fromordinal(day) if day is not None else None
 
 
@@ -219,5 +233,6 @@ def _merge(spans: list[tuple[int | None, int | None]]) -> list[tuple[int | None,
 
 
 def _finding_mark(finding: Finding) -> FindingMark:
+    """Where a finding sits on the timeline."""
     return FindingMark(dt.date.fromisoformat(finding.date), finding.grade, finding.treaty, finding.clause,
                        finding.rule, finding.party, finding.protected, finding.id)

@@ -84,6 +84,7 @@ def _span(timeline: Timeline) -> tuple[dt.date, dt.date]:
 
 
 def _draw(timeline: Timeline) -> Figure:
+    """The whole figure: interval bars, event and finding markers, frame and legend."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -161,7 +162,7 @@ def _frame(axes: Axes, timeline: Timeline, marker_y: dict[str, float], rows: lis
     axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
     axes.grid(axis="x", color="#e5e5e5", linewidth=0.5)
     axes.set_axisbelow(True)
-    axes.set_title(f"{timeline.title}\n{timeline.scenario}, as of {timeline.as_of}", fontsize=9)
+    axes.set_title(f"{timeline.title}\n{timeline.label}, as of {timeline.as_of}", fontsize=9)
 
 
 def _dates() -> Any:
@@ -172,6 +173,7 @@ def _dates() -> Any:
 
 
 def _legend() -> list[Any]:
+    """The legend's entries: events, each grade, treaty windows (sourced and assumed), world facts."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 

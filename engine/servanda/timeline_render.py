@@ -16,7 +16,7 @@ _RANK = {"treaty": 0, "event": 1, "fact": 2, "finding": 3}
 
 def timeline_text(timeline: Timeline) -> str:
     """A heading, the lanes and notes, then one line per item ordered by date."""
-    lines = [f"{timeline.title}  ({timeline.scenario}, as of {timeline.as_of})",
+    lines = [f"{timeline.title}  ({timeline.label}, as of {timeline.as_of})",
              "  lanes: " + ", ".join(f"{lane.state} {lane.name}" for lane in timeline.lanes)]
     lines.extend(f"  note: {note}" for note in timeline.notes)
     items: list[tuple[dt.date, int, str, str]] = []
@@ -33,6 +33,7 @@ def timeline_text(timeline: Timeline) -> str:
 
 
 def _interval_line(interval: Interval) -> str:
+    """``start … end  lane  label``, with ``?`` for an unknown start and ``(ongoing)`` when it held on as_of."""
     start = interval.start.isoformat() if interval.start else "?"
     tail = "  (ongoing)" if interval.ongoing else ""
     return f"{start} … {interval.end}  {interval.lane}  {interval.label}{tail}"

@@ -22,7 +22,7 @@ from .events import Event
 from .ir import CompiledRules
 from .loader import Document, Key
 from .model import Amendment, Assumption, Expectations, FactSelector, Scenario, SwitchOff, Variant, World, WorldFact
-from .scenario import check_expected, check_facts, parse_events
+from .scenario import check_expected, check_facts, late_facts, parse_events
 
 
 @dataclass(frozen=True)
@@ -51,40 +51,80 @@ def overlay_from_variant(doc: Document, index: int, variant: Variant, baseline: 
                          events: tuple[Event, ...], rules: CompiledRules, treaty_docs: tuple[Document, ...]) -> Overlay:
     """Check one variant of ``baseline`` (written at ``variants[index]`` of ``doc``) and return its overlay."""
     key: Key = ("variants", index)
-    as_of = variant.as_of or baseline.as_of
     problems: list[Diagnostic] = []
-    known = {e.id for e in events}
-    removed = set(_known_ids(doc, key + ("events", "remove"), variant.events.remove, known, problems))
-    replaced, found = parse_events(doc, variant.events.replace, rules, key + ("events", "replace"))
-    problems.extend(found)
-    for i, event in enumerate(replaced):
-        if event.id not in known:
-            problems.append(_unknown_event(doc, key + ("events", "replace", i, "id"), event.id, known))
-    added, found = parse_events(doc, variant.events.add, rules, key + ("events", "add"))
-    problems.extend(found)
-    remaining = known - removed - {e.id for e in replaced}
-    for i, event in enumerate(added):
-        if event.id in remaining:
-            problems.append(doc.diag(key + ("events", "add", i, "id"), "SV209", f"event id '{event.id}' is already used by the baseline",
-                                     "remove or replace the baseline's event, or choose another id"))
-    for section, new in (("add", added), ("replace", replaced)):
-        for i, event in enumerate(new):
-            if event.date > as_of:
-                problems.append(doc.diag(key + ("events", section, i, "date"), "SV210",
-                                         f"event dated {event.date} is after as_of {as_of}", "move as_of later or drop the event"))
+    added, replaced, removed = _event_changes(doc, key + ("events",), variant, variant.as_of or baseline.as_of,
+                                              events, rules, problems)
     problems.extend(check_facts(doc, variant.world.add, rules, key + ("world", "add")))
+    timeline = [e for e in events if e.id not in removed | {r.id for r in replaced}] + list(added + replaced)
+    first = min((e.date for e in timeline), default=variant.as_of or baseline.as_of)
+    problems.extend(late_facts(doc, key + ("world", "add"), variant.world.add, first))
     dropped = _removed_facts(doc, key + ("world", "remove"), variant.world.remove, baseline.world, problems)
     problems.extend(_check_treaty_refs(doc, key, variant, rules))
+    problems.extend(_conflicting_amendments(doc, key, variant))
     if variant.expect is not None:
         problems.extend(check_expected(doc, key + ("expect",), variant.expect, rules))
     amended = tuple(_amended_documents(doc, key, variant.amend, treaty_docs))
     if problems:
-        raise DiagnosticError(problems)
+        raise DiagnosticError(problems + _amendment_problems(rules, treaty_docs, amended))
+    gone = removed | {e.id for e in replaced}
+    return Overlay(added + replaced, frozenset(gone), variant.world.add, frozenset(dropped), dict(variant.world.states),
+                   variant.assume, variant.as_of, variant.switch_off, amended, variant.expect,
+                   _notes(variant, tuple(e for e in events if e.id not in gone)))
+
+
+def _event_changes(doc: Document, key: Key, variant: Variant, as_of: dt.date, events: tuple[Event, ...], rules: CompiledRules,
+                   problems: list[Diagnostic]) -> tuple[tuple[Event, ...], tuple[Event, ...], set[str]]:
+    """(events added, events replacing the baseline's, baseline ids removed); a diagnostic for each problem."""
+    changes = variant.events
+    known = {e.id for e in events}
+    removed = set(_known_ids(doc, key + ("remove",), changes.remove, known, problems))
+    replaced, found = parse_events(doc, changes.replace, rules, key + ("replace",))
+    added, more = parse_events(doc, changes.add, rules, key + ("add",))
+    problems.extend(found + more)
+    at = {"replace": _raw_indexes(changes.replace), "add": _raw_indexes(changes.add)}
+    problems.extend(_clashing_ids(doc, key, at, known, removed, replaced, added))
+    for section, new in (("add", added), ("replace", replaced)):
+        problems.extend(doc.diag(key + (section, at[section][e.id], "date"), "SV210", f"event dated {e.date} is after as_of {as_of}",
+                                 "move as_of later or drop the event") for e in new if e.date > as_of)
+    return tuple(added), tuple(replaced), removed
+
+
+def _clashing_ids(doc: Document, key: Key, at: dict[str, dict[str, int]], known: set[str], removed: set[str],
+                  replaced: list[Event], added: list[Event]) -> list[Diagnostic]:
+    """A replaced event the baseline lacks or the variant also removes; an added event whose id is taken."""
+    problems: list[Diagnostic] = []
+    for event in replaced:
+        here = key + ("replace", at["replace"][event.id], "id")
+        if event.id not in known:
+            problems.append(_unknown_event(doc, here, event.id, known))
+        elif event.id in removed:
+            problems.append(doc.diag(here, "SV224", f"event '{event.id}' is both removed and replaced", "keep one of the two"))
+    swapped = {e.id for e in replaced}
+    for event in added:
+        if event.id in swapped or event.id in known - removed:
+            whose = "an event the variant replaces" if event.id in swapped else "the baseline"
+            problems.append(doc.diag(key + ("add", at["add"][event.id], "id"), "SV209", f"event id '{event.id}' is already used by {whose}",
+                                     "remove or replace the baseline's event, or choose another id"))
+    return problems
+
+
+def _raw_indexes(raws: tuple[dict[str, Any], ...]) -> dict[str, int]:
+    """Where each event id is written in a list of raw events (parsing drops broken events, so list positions shift)."""
+    out: dict[str, int] = {}
+    for i, raw in enumerate(raws):
+        out.setdefault(str(raw.get("id")), i)
+    return out
+
+
+def _notes(variant: Variant, kept: tuple[Event, ...]) -> tuple[str, ...]:
+    """What the variant changes in the rules, and the baseline events its ``as_of`` leaves out."""
     notes = tuple(f"variant '{variant.name}' amends {a.treaty}/{a.clause} hypothetically: {a.note}" for a in variant.amend)
     notes += tuple(f"variant '{variant.name}' switches off {_switch_name(s)}" for s in variant.switch_off)
-    return Overlay(tuple(added) + tuple(replaced), frozenset(removed | {e.id for e in replaced}), variant.world.add,
-                   frozenset(dropped), dict(variant.world.states), variant.assume, variant.as_of, variant.switch_off,
-                   amended, variant.expect, notes)
+    later = sorted(e.id for e in kept if variant.as_of is not None and e.date > variant.as_of)
+    if later:
+        what = f"event {later[0]} comes later and is" if len(later) == 1 else f"events {', '.join(later)} come later and are"
+        notes += (f"variant '{variant.name}' moves as_of to {variant.as_of}: baseline {what} not evaluated",)
+    return notes
 
 
 def _known_ids(doc: Document, key: Key, ids: tuple[str, ...], known: set[str], problems: list[Diagnostic]) -> list[str]:
@@ -99,6 +139,7 @@ def _known_ids(doc: Document, key: Key, ids: tuple[str, ...], known: set[str], p
 
 
 def _unknown_event(doc: Document, key: Key, event_id: str, known: set[str]) -> Diagnostic:
+    """SV220 at ``key``: the baseline has no such event."""
     return doc.diag(key, "SV220", f"the baseline has no event '{event_id}'", did_you_mean(event_id, known) or one_of(known))
 
 
@@ -140,7 +181,25 @@ def _check_treaty_refs(doc: Document, key: Key, variant: Variant, rules: Compile
     return problems
 
 
+def _conflicting_amendments(doc: Document, key: Key, variant: Variant) -> list[Diagnostic]:
+    """SV224 for a clause amended twice, or amended while the same variant switches it off (the amendment would never run)."""
+    problems: list[Diagnostic] = []
+    seen: set[tuple[str, str]] = set()
+    for i, a in enumerate(variant.amend):
+        here = key + ("amend", i, "clause")
+        off = next((s for s in variant.switch_off if s.rule is None and _switched(s, a.treaty, a.clause, "")), None)
+        if (a.treaty, a.clause) in seen:
+            problems.append(doc.diag(here, "SV224", f"the variant amends {a.treaty}/{a.clause} twice",
+                                     "write both changes in one amendment"))
+        elif off is not None:
+            problems.append(doc.diag(here, "SV224", f"the variant switches off {_switch_name(off)} and amends it",
+                                     "drop the amendment or the switch"))
+        seen.add((a.treaty, a.clause))
+    return problems
+
+
 def _treaty_clause(doc: Document, key: Key, treaty: str, clause: str | None, rules: CompiledRules) -> list[Diagnostic]:
+    """SV207 or SV204 when ``treaty`` (or its ``clause``) does not exist."""
     if treaty not in rules.treaties:
         return [doc.diag(key + ("treaty",), "SV207", f"unknown treaty '{treaty}'", did_you_mean(treaty, rules.treaties) or one_of(rules.treaties))]
     clauses = rules.treaties[treaty].clauses
@@ -150,6 +209,7 @@ def _treaty_clause(doc: Document, key: Key, treaty: str, clause: str | None, rul
 
 
 def _switch_name(s: SwitchOff) -> str:
+    """``treaty``, ``treaty/clause`` or ``treaty/clause/rule``."""
     return "/".join(p for p in (s.treaty, s.clause, s.rule) if p)
 
 
@@ -180,6 +240,17 @@ def _amended_documents(doc: Document, key: Key, amendments: tuple[Amendment, ...
     return list(out.values())
 
 
+def _amendment_problems(rules: CompiledRules, treaty_docs: tuple[Document, ...], amended: tuple[Document, ...]) -> list[Diagnostic]:
+    """The amended clauses' compile errors, so that a variant's other problems do not hide them."""
+    if not amended:
+        return []
+    try:
+        overlay_rules(rules, treaty_docs, Overlay(amended=amended))
+    except DiagnosticError as exc:
+        return list(exc.diagnostics)
+    return []
+
+
 def overlay_rules(rules: CompiledRules, treaty_docs: tuple[Document, ...], overlay: Overlay) -> CompiledRules:
     """The rules a variant runs: amended clauses recompiled, switched-off ones left out."""
     compiled = rules
@@ -192,6 +263,7 @@ def overlay_rules(rules: CompiledRules, treaty_docs: tuple[Document, ...], overl
 
 
 def _switched(s: SwitchOff, treaty: str, clause: str, rule: str) -> bool:
+    """Whether ``s`` switches off this rule (or its whole clause or treaty)."""
     return s.treaty == treaty and s.clause in (None, clause) and s.rule in (None, rule)
 
 
@@ -210,6 +282,7 @@ def overlay_scenario(model: Scenario, events: tuple[Event, ...], overlay: Overla
 
 
 def _raw(event: Event) -> dict[str, Any]:
+    """An event back in the form a scenario file writes it."""
     return {"id": event.id, "date": event.date.isoformat(), "kind": event.kind, **event.fields}
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from servanda import evaluate, load_scenario
-from servanda.counterfactual import Evidence, cleared, counterfactuals, evidence_of, minimal_removals
+from servanda.counterfactual import Counterfactual, Evidence, cleared, counterfactuals, evidence_of, minimal_removals
+from servanda.events import Event
 from servanda.project import RuleSet
 from servanda.variants import Overlay
 from support import ROOT, make_rules
@@ -80,3 +82,10 @@ events:
     finding = next(f for f in evaluate(rules, scenario).findings if f.events == ("a",))
     assert minimal_removals(rules, scenario, finding) == []  # b alone still gives a finding that day
     assert counterfactuals(rules, scenario, finding) == ()
+
+
+def test_added_event_is_described_as_yaml_writes_it() -> None:
+    """A boolean field of an added event reads true/false, as in the scenario file and the evidence labels."""
+    event = Event("would-answer-1", dt.date(2026, 5, 11).toordinal(), "import_ban", {"actor": "KAZ", "notified": True})
+    assert Counterfactual("add", added=event).describe() == \
+        "adding import_ban(actor=KAZ, notified=true) on 2026-05-11 would have cleared it"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import textwrap
 from pathlib import Path
@@ -10,10 +9,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from servanda import DiagnosticError, LoadedScenario, RuleSet, evaluate, load_scenario
+from servanda import DiagnosticError, LoadedScenario, RuleSet, evaluate, load_scenario, select_variant
 from servanda.cli import main
 from servanda.explain import Explanation, explain_finding, why_not
-from servanda.explain_report import explain_json, explanation_text
+from servanda.explain_report import explain_json, explanation_text, why_not_text
 from servanda.whynot import Verdict, WhyNot, search_clause
 from support import HOSTILE_BLOC, make_rules
 
@@ -351,3 +350,130 @@ def test_cli_bad_scenario_exits_2_without_traceback(tmp_path: Path) -> None:
     """A missing scenario file is a located diagnostic and exit 2."""
     code, _, err = _cli(str(tmp_path / "missing.yaml"), "--finding", "x")
     assert code == 2 and "SV001" in err and "Traceback" not in err
+
+
+def test_why_not_lists_pairs_whose_trigger_matched_before_pairs_it_did_not(real_rules: RuleSet) -> None:
+    """Conditions on days count toward closeness only for an item whose fields matched, so answered pairs come first."""
+    result = why_not(real_rules, _scenario(real_rules, "kgz-threatens-kaz"), "cst-1992/consultations-on-threat")
+    answered = _verdict(result, "no-consultations-on-threat", "ARM", "KAZ")
+    other_target = _verdict(result, "no-consultations-on-threat", "ARM", "BLR")
+    assert answered.progress is not None and other_target.progress is not None
+    assert answered.progress > other_target.progress
+    text = why_not_text(result)
+    assert text.index("ARM → KAZ (bound") < text.index("64 role pairs")
+
+
+_DURATION = """\
+- id: long-closure
+  grade: potential_violation
+  summary: A border closed for more than 3 days.
+  duration: {relation: border_restriction, where: {by: $bound, against: $protected}, more_than_days: 3}
+  explanation: "{bound} closed its border."
+"""
+
+
+@pytest.mark.parametrize(("as_of", "lift", "expected"), [
+    ("2025-12-31", "2024-12-05", "ended on 2024-12-05, before its duration counts from 2025-01-01 (when KAZ became "
+                                 "bound to KGZ under t)"),
+    ("2025-12-31", "2025-01-03", "ended on 2025-01-03: it lasted 2 days from 2025-01-01 (when KAZ became bound to KGZ "
+                                 "under t), not more than 3"),
+    ("2024-12-20", None, "[added by event shut] had not begun to count: its duration counts from 2025-01-01 (when "
+                         "KAZ became bound to KGZ under t)"),
+])
+def test_why_not_duration_counted_from_the_pair_s_first_day(tmp_path: Path, as_of: str, lift: str | None,
+                                                             expected: str) -> None:
+    """A restriction begun before the treaty bound the pair is counted from that day, never as negative days."""
+    rules = make_rules(tmp_path, _DURATION)
+    events = ["- {id: shut, date: 2024-12-01, kind: restrict_border, actor: KAZ, against: KGZ, severity: closure}"]
+    if lift:
+        events.append(f"- {{id: open, date: {lift}, kind: lift_border_restriction, actor: KAZ, against: KGZ, severity: closure}}")
+    path = tmp_path / "s.yaml"
+    path.write_text(f"scenario: s\ntitle: early closure\nas_of: {as_of}\nevents:\n" + "".join(f"  {e}\n" for e in events),
+                    encoding="utf-8")
+    sentence = _verdict(why_not(rules, load_scenario(path, rules), "t/c", "KAZ"), "long-closure", "KAZ", "KGZ").sentence
+    assert expected in sentence and " -" not in sentence
+
+
+def test_unless_note_blames_the_closest_unless_pattern(tmp_path: Path, real_rules: RuleSet) -> None:
+    """Consultations KGZ–RUS fit the second unless pattern on actor: the note names its partner, not the first's actor."""
+    path = tmp_path / "wrong-partner.yaml"
+    path.write_text(textwrap.dedent("""\
+        scenario: wrong-partner
+        title: Consultations with the wrong partner
+        as_of: 2026-06-30
+        assume: [{treaty: kz-kg-2024, in_force: 2025-08-22, note: assumed}]
+        world: {states: {KAZ: Kazakhstan, KGZ: Kyrgyzstan, XAA: Third State A}}
+        events:
+          - {id: threat, date: 2026-05-04, kind: threat_of_armed_attack, actor: XAA, target: KGZ}
+          - {id: c1, date: 2026-05-06, kind: consultations, actor: KGZ, partner: RUS}
+        """), encoding="utf-8")
+    scenario = load_scenario(path, real_rules)
+    [finding] = [f for f in evaluate(real_rules, scenario).findings if f.treaty == "kz-kg-2024"]
+    [note] = explain_finding(real_rules, scenario, finding.id).chains[0].notes
+    assert note.endswith("[event c1] has partner = RUS, not KAZ ($bound)")
+
+
+def test_why_not_says_a_referenced_field_is_absent(tmp_path: Path) -> None:
+    """A condition on an optional field the earlier event lacks names the reference as absent, never 'None'."""
+    rule = """\
+    - id: follow
+      grade: violation
+      summary: Joining a bloc right after the one who declared it hostile.
+      match:
+        said: {kind: declare_bloc_orientation, where: {against: $protected}}
+        join: {kind: join_bloc, after: said, within_days: 30, where: {actor: $said.actor}}
+      explanation: "{bound} followed."
+    """
+    rules, scenario = _inline(tmp_path, rule, """\
+        - {id: d, date: 2026-03-01, kind: declare_bloc_orientation, bloc: b, against: KAZ}
+        - {id: j, date: 2026-03-05, kind: join_bloc, actor: KGZ, bloc: b}
+        """)
+    sentence = _verdict(why_not(rules, scenario, "t/c", "KGZ"), "follow", "KGZ", "KAZ").sentence
+    assert sentence.endswith("[event j] has actor = KGZ, but $said.actor is absent") and "None" not in sentence
+
+
+def test_why_not_search_of_an_absence_rule_is_capped(tmp_path: Path) -> None:
+    """The cap bounds the triggers an absence rule's search tries too, and the verdict says it stopped."""
+    rule = """\
+    - id: silent
+      grade: potential_violation
+      summary: No consultations after a threat.
+      match:
+        threat: {kind: threat_of_armed_attack, where: {target: $protected, actor: {not: $bound}}}
+      absence: {days: 7, unless: [{kind: consultations, where: {actor: $bound, partner: $protected}}]}
+      explanation: "{bound} was silent."
+    """
+    rules, scenario = _inline(tmp_path, rule, """\
+        - {id: t1, date: 2026-03-01, kind: threat_of_armed_attack, actor: XAA, target: KGZ}
+        - {id: t2, date: 2026-04-01, kind: threat_of_armed_attack, actor: XAA, target: KGZ}
+        - {id: c1, date: 2026-03-02, kind: consultations, actor: KAZ, partner: KGZ}
+        - {id: c2, date: 2026-04-02, kind: consultations, actor: KAZ, partner: KGZ}
+        """)
+    verdict = _verdict(search_clause(rules.compiled, scenario, "t", "c", "KAZ", cap=1), "silent", "KAZ", "KGZ")
+    assert verdict.capped and verdict.tried == 1 and "search stopped after 1 candidate assignments" in verdict.sentence
+
+
+@pytest.mark.parametrize(("variant", "clause", "note"), [
+    ("without-cst", "cst-1992/no-hostile-alliances",
+     "none of the rules of cst-1992/no-hostile-alliances is evaluated here (a variant switches them off or amends the "
+     "clause): join-hostile-alliance, alliance-turns-hostile, hostile-act-against-member"),
+    ("softer-no-blocs-clause", "kz-kg-2024/no-hostile-blocs",
+     "rules of kz-kg-2024/no-hostile-blocs not evaluated here (a variant switches them off or amends the clause): "
+     "join-hostile-bloc, bloc-turns-hostile"),
+])
+def test_why_not_in_a_variant_says_which_rules_it_left_out(real_rules: RuleSet, variant: str, clause: str,
+                                                            note: str) -> None:
+    """A clause whose rules a variant switched off or replaced says so, never that the clause has no rules."""
+    rules, scenario = select_variant(real_rules, _scenario(real_rules, "seed-kg-joins-hostile-bloc"), variant)
+    result = why_not(rules, scenario, clause)
+    assert note in result.notes and not any("has no rules" in n for n in result.notes)
+
+
+def test_a_rule_from_a_variant_s_amendment_is_marked_as_such(real_rules: RuleSet) -> None:
+    """A finding of a hypothetically amended clause says its rule comes from the variant, not the treaty file."""
+    rules, scenario = select_variant(real_rules, _scenario(real_rules, "seed-kg-joins-hostile-bloc"), "softer-no-blocs-clause")
+    amended = next(f for f in evaluate(rules, scenario).findings if f.rule == "join-hostile-bloc-amended")
+    assert explain_finding(rules, scenario, amended.id).rule.amended
+    assert "a variant's hypothetical amendment" in explanation_text(explain_finding(rules, scenario, amended.id))
+    other = next(f for f in evaluate(rules, scenario).findings if f.treaty == "cst-1992")
+    assert not explain_finding(rules, scenario, other.id).rule.amended

@@ -224,3 +224,14 @@ def test_a_variant_fact_may_not_begin_after_the_variant_timeline_starts(real_rul
         "        - {relation: bloc_directed_against, since: 2026-03-01, fields: {bloc: eastern-pact, against: KGZ}}") + 1
     assert (found.line, found.code) == (line, "SV210")
     assert found.message == "world fact begins on 2026-03-01, after the timeline starts (2026-02-01)"
+
+
+def test_explaining_inside_a_variant_names_the_variant(real_rules: RuleSet) -> None:
+    """Explanations and why-nots computed in a variant carry the variant's label, not the baseline's."""
+    from servanda import explain_finding, select_variant, why_not
+
+    rules, june = select_variant(real_rules, load_scenario(SEED, real_rules), "joins-in-june")
+    assert june.label == "seed-kg-joins-hostile-bloc[joins-in-june]"
+    finding = evaluate(rules, june).findings[0]
+    assert explain_finding(rules, june, finding.id).scenario == "seed-kg-joins-hostile-bloc[joins-in-june]"
+    assert why_not(rules, june, "kz-kg-2024/no-hostile-blocs").scenario == "seed-kg-joins-hostile-bloc[joins-in-june]"

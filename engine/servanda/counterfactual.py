@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .events import Event
+from .evidence import shown_value
 from .findings import Finding
 from .ir import CompiledRule, Pattern, Ref
 from .project import LoadedScenario, RuleSet, apply_overlay, evaluate
@@ -39,10 +40,10 @@ class Evidence:
     index: int = -1  # the initial fact's index in the scenario's world
 
     def describe(self) -> str:
-        """How the evidence is named in a sentence."""
-        if self.kind == "event" or not self.ref.startswith("world fact"):
-            return f"{self.kind} {self.ref}" if self.kind == "event" else f"world fact '{self.ref}'"
-        return self.ref
+        """How the evidence is named in a sentence: ``event e1``, ``world fact 1``, ``world fact 'orient-b2'``."""
+        if self.kind == "event":
+            return f"event {self.ref}"
+        return self.ref if self.ref.startswith("world fact ") else f"world fact '{self.ref}'"
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Counterfactual:
         """One sentence for people."""
         if self.added is None:
             return "without " + " and ".join(e.describe() for e in self.removed) + ", the finding would not arise"
-        fields = ", ".join(f"{k}={v}" for k, v in self.added.fields.items())
+        fields = ", ".join(f"{k}={shown_value(v)}" for k, v in self.added.fields.items())
         return f"adding {self.added.kind}({fields}) on {self.added.date.isoformat()} would have cleared it"
 
     def to_json(self) -> dict[str, Any]:
@@ -137,6 +138,7 @@ def _timely_additions(rules: RuleSet, scenario: LoadedScenario, rule: CompiledRu
 
 
 def _fresh(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3`` … : the first id no event of the scenario has."""
     name, n = base, 1
     while name in taken:
         n += 1

@@ -43,6 +43,7 @@ class CondCheck:
         return self.op in TIME_OPS
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"field": self.field, "op": self.op, "expected": self.expected, "resolved": plain(self.resolved),
                 "actual": plain(self.actual), "holds": self.holds, "why": self.why}
 
@@ -67,6 +68,7 @@ class Item:
         return f"{self.kind}({shown}) [{'added by ' if self.id.startswith('event ') else ''}{self.id}]"
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         if self.type == "event":
             return {"type": "event", "id": self.id, "kind": self.kind, "date": self.date, "fields": dict(self.fields),
                     "source": self.source}
@@ -87,9 +89,11 @@ class PatternCheck:
 
     @property
     def holds(self) -> bool:
+        """Whether something was found for the pattern and it met every condition."""
         return self.item is not None and all(c.holds for c in self.conds)
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"role": self.role, "alias": self.alias, "kind": self.kind, "conds": [c.to_json() for c in self.conds],
                 "item": self.item.to_json() if self.item else None, "notes": list(self.notes)}
 
@@ -115,6 +119,7 @@ def plain(value: Any) -> Any:
 def written(cond: Cond) -> str:
     """The condition's value as the rule's author wrote it."""
     def one(value: Any) -> str:
+        """One value: a reference with its ``$``, a boolean as YAML writes it."""
         if isinstance(value, Ref):
             return f"${value.alias}" if value.is_role else f"${value.alias}.{value.field}"
         if isinstance(value, bool):
@@ -207,6 +212,8 @@ def failure(cond: CondCheck, label: str, neutral: bool = False) -> str:
         return f"{label} has no {cond.field}" if resolved else f"{label} has a {cond.field}, which the rule excludes"
     if cond.actual is None:
         return f"{label} has no {cond.field}"
+    if resolved is None and _ref(cond):  # a reference to an optional field the matched item lacks
+        return f"{label} has {cond.field} = {actual}, but {_ref(cond)} is absent"
     if cond.op == "eq":
         return f"{label} has {cond.field} = {actual}, not {_compared(cond, neutral)}"
     if cond.op == "ne":
@@ -226,6 +233,10 @@ def wanted(conds: tuple[CondCheck, ...], neutral: bool = False) -> str:
         elif c.op in ("in", "not_in"):
             parts.append(f"{c.field} {'in' if c.op == 'in' else 'not in'} {shown_value(c.resolved)}")
         else:
-            shown = _ref(c) if neutral and _ref(c) in ("$bound", "$protected") else shown_value(c.resolved)
+            ref = _ref(c)
+            if ref and c.resolved is None:
+                shown = f"{ref} (absent)"
+            else:
+                shown = ref if neutral and ref in ("$bound", "$protected") else shown_value(c.resolved)
             parts.append(f"{c.field} {_SYMBOL.get(c.op, c.op)} {shown}")
     return " and ".join(parts) if parts else "any fields"

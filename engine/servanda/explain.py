@@ -38,6 +38,7 @@ class TreatyPart:
     assumptions: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"id": self.id, "title": self.title, "in_force": self.in_force, "ends": self.ends,
                 "assumptions": list(self.assumptions)}
 
@@ -52,6 +53,7 @@ class ClausePart:
     texts: tuple[QuotedText, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"id": self.id, "article": self.article, "title": self.title,
                 "texts": [{"lang": t.lang, "text": t.text, "provenance": t.provenance, "source": t.source,
                            "address": t.address} for t in self.texts]}
@@ -67,6 +69,7 @@ class ExceptionPart:
     conds: tuple[CondCheck, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"id": self.id, "grade": self.grade, "note": self.note, "conds": [c.to_json() for c in self.conds]}
 
 
@@ -79,10 +82,12 @@ class RulePart:
     summary: str
     grade: str
     exception: ExceptionPart | None
+    amended: bool = False  # written by a variant's hypothetical amendment, not by the treaty file
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"id": self.id, "shape": self.shape, "summary": self.summary, "grade": self.grade,
-                "exception": self.exception.to_json() if self.exception else None}
+                "exception": self.exception.to_json() if self.exception else None, "amended": self.amended}
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class Chain:
     notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"day": self.day, "patterns": [p.to_json() for p in self.patterns],
                 "timing": [c.to_json() for c in self.timing], "notes": list(self.notes)}
 
@@ -112,6 +118,7 @@ class Explanation:
     counterfactuals: tuple[Counterfactual, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"scenario": self.scenario, "finding": self.finding.to_json(), "treaty": self.treaty.to_json(),
                 "clause": self.clause.to_json(), "rule": self.rule.to_json(),
                 "chains": [c.to_json() for c in self.chains],
@@ -134,9 +141,9 @@ def explain_finding(rules: RuleSet, scenario: LoadedScenario, finding_id: str) -
     window = _window(scenario, first)
     timeline = [e for e in scenario.events if e.day <= as_of]
     return Explanation(
-        scenario=scenario.model.scenario, finding=finding,
+        scenario=scenario.label, finding=finding,
         treaty=_treaty(rules.compiled, scenario, window), clause=_clause(first.rule),
-        rule=_rule(first.rule, _told_by(finding, matches)),
+        rule=_rule(first.rule, _told_by(finding, matches), _amended(rules, first.rule)),
         chains=tuple(_chain(e, window, timeline, as_of) for e, _ in matches),
         counterfactuals=counterfactuals(rules, scenario, finding))
 
@@ -148,7 +155,20 @@ def why_not(rules: RuleSet, scenario: LoadedScenario, clause: str, party: str | 
     if party is not None and party not in members:
         raise DiagnosticError([Diagnostic(scenario.path, 1, 1, "SV233", f"'{party}' is not a party of {treaty}",
                                           _hint(party, sorted(members)))])
-    return search_clause(rules.compiled, scenario, treaty, clause_id, party)
+    written = _written_rules(rules, treaty, clause_id)
+    return search_clause(rules.compiled, scenario, treaty, clause_id, party, written=written)
+
+
+def _written_rules(rules: RuleSet, treaty: str, clause: str) -> tuple[str, ...]:
+    """The ids of the rules the treaty file gives the clause (a variant may evaluate others, or none)."""
+    for doc in rules.documents:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        if data.get("treaty") != treaty:
+            continue
+        for c in data.get("clauses") or ():
+            if isinstance(c, dict) and c.get("id") == clause:
+                return tuple(str(r["id"]) for r in c.get("rules") or () if isinstance(r, dict) and "id" in r)
+    return ()
 
 
 def _unknown_finding(scenario: LoadedScenario, wanted: str, ids: list[str]) -> Diagnostic:
@@ -210,10 +230,16 @@ def _told_by(finding: Finding, matches: list[tuple[Emission, Finding]]) -> Emiss
     return next(e for e, f in matches if (f.grade, f.explanation) == (finding.grade, finding.explanation))
 
 
-def _rule(rule: CompiledRule, teller: Emission) -> RulePart:
+def _rule(rule: CompiledRule, teller: Emission, amended: bool) -> RulePart:
     """The rule and the exception that changed its grade, if one did."""
     _, exc = apply_exceptions(rule, teller.bindings)
-    return RulePart(rule.rule, rule.shape, rule.summary, rule.grade, None if exc is None else _exception(exc, teller))
+    return RulePart(rule.rule, rule.shape, rule.summary, rule.grade, None if exc is None else _exception(exc, teller),
+                    amended)
+
+
+def _amended(rules: RuleSet, rule: CompiledRule) -> bool:
+    """Whether the rule is not one the treaty file gives its clause: a variant's amendment wrote it."""
+    return bool(rules.documents) and rule.rule not in _written_rules(rules, rule.treaty, rule.clause)
 
 
 def _exception(exc: GradeException, teller: Emission) -> ExceptionPart:

@@ -17,7 +17,6 @@ from .report import GRADE_COLOUR, GRADE_LABEL
 from .whynot import Verdict, WhyNot
 
 
-
 def explain_json(result: Explanation | WhyNot) -> str:
     """Either result as one JSON object with sorted keys."""
     return orjson.dumps(result.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
@@ -47,6 +46,7 @@ def explanation_text(e: Explanation) -> str:
 
 
 def _counterfactual_lines(found: Sequence[Counterfactual]) -> list[str]:
+    """One bullet per counterfactual, or why there is none."""
     if not found:
         return ["  - no removal of this finding's own evidence clears it: other evidence shows the same breach that day"]
     return [line for c in found for line in _wrap(f"- {c.describe()}", 2)]
@@ -101,8 +101,11 @@ def _reason(same: list[Verdict], total: int) -> list[str]:
 
 
 def _rule(r: RulePart, final: str) -> list[str]:
+    """The rule's line and summary, and the exception that changed its grade to ``final`` with its conditions."""
     out = ["    " + click.style("rule", bold=True) + f" {r.id} ({r.shape} rule, grade {r.grade.replace('_', ' ')})"]
     out.extend(_wrap(r.summary, 6))
+    if r.amended:
+        out.extend(_wrap("written by a variant's hypothetical amendment of the clause, not by the treaty file", 6))
     if r.exception is not None:
         x = r.exception
         out.extend(_wrap(f"exception {x.id} changed the grade to {final.replace('_', ' ')}: {x.note}", 6))
@@ -111,6 +114,7 @@ def _rule(r: RulePart, final: str) -> list[str]:
 
 
 def _chain(chain: Chain, n: int, total: int) -> list[str]:
+    """Match ``n`` of ``total``: its patterns, its conditions on days and its notes."""
     out = ["", "      " + click.style(f"match {n} of {total}", bold=True) + f", complete on {chain.day}"]
     for p in chain.patterns:
         out.extend(_pattern(p))
@@ -122,6 +126,7 @@ def _chain(chain: Chain, n: int, total: int) -> list[str]:
 
 
 def _pattern(p: PatternCheck) -> list[str]:
+    """A pattern's conditions and the event or fact that met them; an unless pattern in one line."""
     if p.role == "unless":
         wanted = ", ".join(f"{c.field}: {c.expected}{_resolved(c)}" for c in p.conds)
         return [f"        unless {p.kind} ({wanted}): none came in time"]
@@ -133,6 +138,7 @@ def _pattern(p: PatternCheck) -> list[str]:
 
 
 def _cond(c: CondCheck, indent: int) -> list[str]:
+    """One condition, ticked or crossed: as written, resolved and seen."""
     mark = click.style("✓", fg="green") if c.holds else click.style("✗", fg="red")
     if c.timing:
         return _wrap(f"{mark} {c.expected}: {shown_value(c.resolved)}; seen {shown_value(c.actual)}", indent)
@@ -141,11 +147,14 @@ def _cond(c: CondCheck, indent: int) -> list[str]:
 
 
 def _resolved(c: CondCheck) -> str:
-    """`` → value`` when the written form was a reference, else nothing."""
-    return f" → {shown_value(c.resolved)}" if "$" in c.expected else ""
+    """`` → value`` when the written form was a reference (``absent`` for an optional field not given), else nothing."""
+    if "$" not in c.expected:
+        return ""
+    return " → absent" if c.resolved is None else f" → {shown_value(c.resolved)}"
 
 
 def _item(item: Item) -> str:
+    """The evidence an arrow points to: an event with its source, or a world fact with its since and end."""
     if item.type == "event":
         return f"{item.label()}" + (f", source {item.source}" if item.source else "")
     since = f", since {item.date}" if item.date else ""
@@ -154,5 +163,6 @@ def _item(item: Item) -> str:
 
 
 def _wrap(text: str, indent: int) -> list[str]:
+    """``text`` wrapped to 100 columns at ``indent``, continuation lines indented two more."""
     return textwrap.wrap(text, width=100, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2),
                          break_on_hyphens=False) or [""]

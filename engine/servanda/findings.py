@@ -109,6 +109,8 @@ def render(template: str, values: Mapping[str, Any]) -> str:
     """Fill ``{name}`` placeholders; a value that is absent reads '(not given)'."""
     def one(m: re.Match[str]) -> str:
         value = values.get(m.group(1))
+        if isinstance(value, bool):
+            return "true" if value else "false"  # as the YAML and JSON the value came from write it
         return "(not given)" if value is None else str(value)
     return _PLACEHOLDER.sub(one, template)
 

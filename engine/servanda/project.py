@@ -43,6 +43,13 @@ class LoadedScenario:
     context: Context
     document: Document
     variants: tuple["LoadedVariant", ...] = ()
+    variant_name: str | None = None  # set on a variant's own scenario
+
+    @property
+    def label(self) -> str:
+        """``scenario`` for a baseline, ``scenario[variant]`` for a variant's own scenario."""
+        name = self.model.scenario
+        return name if self.variant_name is None else f"{name}[{self.variant_name}]"
 
     def variant(self, name: str) -> "LoadedVariant":
         """The variant called ``name``; KeyError when there is none."""
@@ -140,6 +147,7 @@ def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
             problems.extend(exc.diagnostics)
             continue
         own_rules = variant_rules if overlay.changes_rules else None
+        scenario = dataclasses.replace(scenario, variant_name=variant.name)
         variants.append(LoadedVariant(variant.name, variant.description, overlay, scenario, own_rules))
     if problems:
         raise DiagnosticError(problems)

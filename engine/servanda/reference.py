@@ -190,13 +190,14 @@ def _absence_rule(rule: CompiledRule, window: PairWindow, roles: dict[str, str],
         due = trigger.day + days + 1
         if due > as_of or not pair_live(window, due):
             continue
-        if any(_answers(rule, event, window, roles) for event in timeline if trigger.day <= event.day < due):
+        if any(answers(rule, event, window) for event in timeline if trigger.day <= event.day < due):
             continue
         yield Emission(rule, roles, due, [trigger], [], bindings, {"deadline": iso(due - 1), "days": days})
 
 
-def _answers(rule: CompiledRule, event: Event, window: PairWindow, roles: dict[str, str]) -> bool:
+def answers(rule: CompiledRule, event: Event, window: PairWindow) -> bool:
     """Whether ``event`` is one of the rule's ``unless`` events for this pair."""
+    roles = {"bound": window.bound, "protected": window.protected}
     return pair_live(window, event.day) and any(
         event.kind == u.kind and all_hold(u.conds, event.fields, {}, roles) for u in rule.unless)
 
@@ -210,12 +211,18 @@ def _duration_rule(rule: CompiledRule, window: PairWindow, roles: dict[str, str]
         bindings: Bindings = {pattern.alias: stretch.fields}
         if stretch.relation != pattern.kind or not all_hold(pattern.conds, stretch.fields, bindings, roles):
             continue
-        starts = [d for d in (stretch.since, window.first) if d is not None]
-        if not starts:
+        start = duration_start(stretch, window)
+        if start is None:
             continue
-        due = max(starts) + limit + 1
+        due = start + limit + 1
         if due <= as_of and pair_live(window, due) and stretch.live_on(due):
             yield Emission(rule, roles, due, [], [stretch], bindings, {"days": limit})
+
+
+def duration_start(stretch: Stretch, window: PairWindow) -> int | None:
+    """The day a duration counts from: the later of the fact's since and the pair's first day."""
+    starts = [d for d in (stretch.since, window.first) if d is not None]
+    return max(starts) if starts else None
 
 
 _SHAPES = {"events": _events_rule, "absence": _absence_rule, "duration": _duration_rule}

@@ -13,8 +13,7 @@ from .events import Event
 from .evidence import CondCheck, check_all, event_item, fact_item, failure, span, time_check
 from .findings import iso
 from .ir import CompiledRule, Pattern
-from .matching import all_hold
-from .reference import Stretch, pair_live
+from .reference import Stretch, answers, duration_start, pair_live
 
 
 def pair_bound(window: PairWindow, day: int) -> CondCheck:
@@ -66,17 +65,14 @@ def judged_by(due: int, as_of: int, what: str) -> CondCheck:
                       f"{what} falls on {iso(due)}, after the scenario's as_of {iso(as_of)}")
 
 
-def answers(rule: CompiledRule, event: Event, window: PairWindow) -> bool:
-    """Whether ``event`` is one of the rule's ``unless`` events for this pair (as the reference decides)."""
-    roles = {"bound": window.bound, "protected": window.protected}
-    return pair_live(window, event.day) and any(
-        event.kind == u.kind and all_hold(u.conds, event.fields, {}, roles) for u in rule.unless)
+def due_day(rule: CompiledRule, trigger: Event) -> int:
+    """The day an absence rule's finding falls on: the day after the trigger's deadline."""
+    return trigger.day + (rule.absence_days or 0) + 1
 
 
 def no_answer(rule: CompiledRule, trigger: Event, window: PairWindow, timeline: Sequence[Event]) -> CondCheck:
     """No ``unless`` event came from the trigger's day to its deadline."""
-    days = rule.absence_days or 0
-    due = trigger.day + days + 1
+    days, due = rule.absence_days or 0, due_day(rule, trigger)
     answer = next((e for e in timeline if trigger.day <= e.day < due and answers(rule, e, window)), None)
     expected = f"no {' or '.join(sorted({u.kind for u in rule.unless}))} within {days} days (the trigger's day counts)"
     seen = "none came" if answer is None else f"{answer.kind} {answer.id} on {answer.date}"
@@ -87,7 +83,7 @@ def no_answer(rule: CompiledRule, trigger: Event, window: PairWindow, timeline: 
 
 def unless_misses(rule: CompiledRule, trigger: Event, window: PairWindow, timeline: Sequence[Event]) -> tuple[str, ...]:
     """Why each event of an ``unless`` kind did not answer the trigger (too early, too late, or other parties)."""
-    due = trigger.day + (rule.absence_days or 0) + 1
+    due = due_day(rule, trigger)
     kinds = {u.kind for u in rule.unless}
     roles = {"bound": window.bound, "protected": window.protected}
     notes: list[str] = []
@@ -102,34 +98,40 @@ def unless_misses(rule: CompiledRule, trigger: Event, window: PairWindow, timeli
         elif not pair_live(window, event.day):
             notes.append(f"{label}: {window.bound} was not bound to {window.protected} that day")
         else:
-            fails = [c for u in rule.unless if u.kind == event.kind
-                     for c in check_all(u.conds, event.fields, {}, roles) if not c.holds]
+            # Blame the unless pattern the event came closest to, not the first one written.
+            fails = min(([c for c in check_all(u.conds, event.fields, {}, roles) if not c.holds]
+                         for u in rule.unless if u.kind == event.kind), key=len)
             notes.append(failure(fails[0], label) if fails else f"{label} did not answer")
     return tuple(notes)
 
 
-def lasted(stretch: Stretch, start: int, limit: int, as_of: int) -> CondCheck:
-    """A world fact is still live more than ``limit`` days after ``start``, judged by ``as_of``."""
+def lasted(stretch: Stretch, window: PairWindow, limit: int, as_of: int) -> CondCheck:
+    """A world fact is still live more than ``limit`` days after the day its duration counts from, judged by ``as_of``."""
+    start = duration_start(stretch, window)
+    assert start is not None  # duration_extras checks that there is a day to count from
     due = start + limit + 1
     ok = due <= as_of and stretch.live_on(due)
-    label = fact_item(stretch).label()
+    label, counted = fact_item(stretch).label(), _counted_from(stretch, window, start)
     if stretch.live_until is not None and not stretch.live_on(due):
         end = stretch.live_until - 1
-        why = f"{label} ended on {iso(end)}: it lasted {end - start} days from {iso(start)}, not more than {limit}"
+        why = (f"{label} ended on {iso(end)}, before its duration counts from {counted}" if end < start else
+               f"{label} ended on {iso(end)}: it lasted {end - start} days from {counted}, not more than {limit}")
         seen = f"ended on {iso(end)}"
     else:
-        why = (f"by as_of {iso(as_of)} {label} had lasted {as_of - start} days from {iso(start)}, not more than {limit} "
+        why = (f"by as_of {iso(as_of)} {label} had not begun to count: its duration counts from {counted}"
+               if as_of < start else
+               f"by as_of {iso(as_of)} {label} had lasted {as_of - start} days from {counted}, not more than {limit} "
                f"(more than {limit} would be reached on {iso(due)})")
         seen = f"live on {iso(due)}" if ok else f"live on {iso(as_of)} (as_of)"
     return time_check("since", "more_than_days", f"more than {limit} days", f"from {iso(start)}, reached on {iso(due)}",
                       seen, ok, why)
 
 
-def duration_start(stretch: Stretch, window: PairWindow) -> int | None:
-    """The day a duration counts from: the later of the fact's since and the pair's first day."""
-    starts = [d for d in (stretch.since, window.first) if d is not None]
-    return max(starts) if starts else None
-
+def _counted_from(stretch: Stretch, window: PairWindow, start: int) -> str:
+    """The day a duration counts from, saying so when it is the pair's first day rather than the fact's own since."""
+    if stretch.since is not None and stretch.since >= start:
+        return iso(start)
+    return f"{iso(start)} (when {window.bound} became bound to {window.protected} under {window.treaty})"
 
 
 def step_extras(rule: CompiledRule, i: int, chosen: Sequence[Event], window: PairWindow) -> tuple[CondCheck, ...]:
@@ -148,7 +150,7 @@ def step_extras(rule: CompiledRule, i: int, chosen: Sequence[Event], window: Pai
 def absence_extras(rule: CompiledRule, trigger: Event, window: PairWindow, timeline: Sequence[Event],
                    as_of: int) -> tuple[CondCheck, ...]:
     """Time conditions of an absence rule's trigger: bound then and at the deadline, judged by as_of, unanswered."""
-    due = trigger.day + (rule.absence_days or 0) + 1
+    due = due_day(rule, trigger)
     return (pair_bound(window, trigger.day), judged_by(due, as_of, "the day after the deadline"),
             pair_bound(window, due), no_answer(rule, trigger, window, timeline))
 
@@ -159,5 +161,4 @@ def duration_extras(stretch: Stretch, window: PairWindow, limit: int, as_of: int
     if start is None:
         return (time_check("since", "known", "a day to count from", "", "", False,
                            f"{fact_item(stretch).label()} has no since and the pair's window is open: nothing to count from"),)
-    due = start + limit + 1
-    return lasted(stretch, start, limit, as_of), pair_bound(window, due)
+    return lasted(stretch, window, limit, as_of), pair_bound(window, start + limit + 1)

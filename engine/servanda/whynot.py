@@ -3,7 +3,9 @@
 The search tries every candidate assignment (events for the steps in order, then world
 facts for the fact patterns), checking each condition and time condition in turn, and
 keeps the assignment that got furthest: most patterns fully satisfied, then most
-conditions satisfied; the first found wins a tie, so the answer is stable.
+conditions satisfied (conditions on days count only for an item whose fields matched:
+a trigger the pair never had is no closer for being in time); the first found wins a
+tie, so the answer is stable.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Attempt:
     sentence: str
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"patterns": [p.to_json() for p in self.patterns], "sentence": self.sentence}
 
 
@@ -53,6 +56,7 @@ class Verdict:
     capped: bool = False
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"rule": self.rule, "shape": self.shape, "bound": self.bound, "protected": self.protected,
                 "window": self.window, "fired": list(self.fired), "sentence": self.sentence, "gist": self.gist,
                 "closest": self.closest.to_json() if self.closest else None, "progress": list(self.progress) if self.progress else None,
@@ -72,22 +76,24 @@ class WhyNot:
     verdicts: tuple[Verdict, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {"scenario": self.scenario, "treaty": self.treaty, "clause": self.clause, "party": self.party,
                 "as_of": self.as_of, "notes": list(self.notes), "verdicts": [v.to_json() for v in self.verdicts]}
 
 
 def search_clause(rules: CompiledRules, scenario: LoadedScenario, treaty: str, clause: str, party: str | None,
-                  cap: int = CAP) -> WhyNot:
-    """A verdict for each rule of ``treaty/clause`` and each of its role pairs (``bound == party`` if given)."""
+                  cap: int = CAP, written: Sequence[str] = ()) -> WhyNot:
+    """A verdict for each rule of ``treaty/clause`` and each of its role pairs (``bound == party`` if given).
+
+    ``written`` names the rules the treaty file gives the clause, so that those a variant left out are named.
+    """
     as_of = scenario.model.as_of.toordinal()
     timeline = [e for e in scenario.events if e.day <= as_of]
     history = world_history(rules, scenario.context, timeline)
     own = tuple(r for r in rules.rules if (r.treaty, r.clause) == (treaty, clause))
     windows = [w for w in scenario.context.pairs if w.treaty == treaty and party in (None, w.bound)]
     emitted = list(emissions(dataclasses.replace(rules, rules=own), scenario.context, timeline, as_of))
-    notes: list[str] = []
-    if not own:
-        notes.append(f"{treaty}/{clause} has no rules: nothing in it is evaluated")
+    notes = _left_out(f"{treaty}/{clause}", [r.rule for r in own], written)
     if not windows:
         notes.append(_no_pairs(rules, scenario, treaty, party))
     verdicts = []
@@ -96,8 +102,18 @@ def search_clause(rules: CompiledRules, scenario: LoadedScenario, treaty: str, c
             mine = [e for e in emitted if e.rule.index == rule.index and (e.roles["bound"], e.roles["protected"])
                     == (window.bound, window.protected)]
             verdicts.append(_verdict(rule, window, mine, scenario, timeline, history, as_of, cap))
-    return WhyNot(scenario.model.scenario, treaty, clause, party, scenario.model.as_of.isoformat(), tuple(notes),
+    return WhyNot(scenario.label, treaty, clause, party, scenario.model.as_of.isoformat(), tuple(notes),
                   tuple(verdicts))
+
+
+def _left_out(name: str, evaluated: Sequence[str], written: Sequence[str]) -> list[str]:
+    """A note when the clause has no rules, or when rules its treaty file gives are not evaluated (a variant's doing)."""
+    missing = [r for r in written if r not in evaluated]
+    why = "(a variant switches them off or amends the clause)"
+    if not evaluated:
+        return [f"none of the rules of {name} is evaluated here {why}: {', '.join(missing)}" if missing else
+                f"{name} has no rules: nothing in it is evaluated"]
+    return [f"rules of {name} not evaluated here {why}: {', '.join(missing)}"] if missing else []
 
 
 def _no_pairs(rules: CompiledRules, scenario: LoadedScenario, treaty: str, party: str | None) -> str:
@@ -144,6 +160,7 @@ class _Search:
 
     def __init__(self, rule: CompiledRule, window: PairWindow, timeline: Sequence[Event],
                  history: Sequence[Stretch], as_of: int, cap: int) -> None:
+        """A search for ``rule`` and ``window``'s pair over the timeline and world history, up to ``cap`` assignments."""
         self.rule, self.window, self.timeline, self.history, self.as_of, self.cap = rule, window, timeline, history, as_of, cap
         self.roles = {"bound": window.bound, "protected": window.protected}
         self.tried, self.capped = 0, False
@@ -158,6 +175,8 @@ class _Search:
             step = rule.steps[0]
             triggers = self._of_kind(step.kind, [])
             for event in triggers:
+                if self._full():
+                    return
                 extras = absence_extras(rule, event, self.window, self.timeline, self.as_of)
                 self._leaf([pattern_check(step, "step", event_item(event), {step.alias: dict(event.fields)}, self.roles, extras)])
             if not triggers:
@@ -167,6 +186,8 @@ class _Search:
             assert pattern is not None and limit is not None
             stretches = [s for s in self.history if s.relation == pattern.kind]
             for stretch in stretches:
+                if self._full():
+                    return
                 self._leaf([pattern_check(pattern, "duration", fact_item(stretch), {pattern.alias: stretch.fields}, self.roles,
                                           duration_extras(stretch, self.window, limit, self.as_of))])
             if not stretches:
@@ -178,6 +199,7 @@ class _Search:
         return self._best
 
     def _of_kind(self, kind: str, chosen: list[Event]) -> list[Event]:
+        """The timeline's events of ``kind`` not already chosen for an earlier step."""
         return [e for e in self.timeline if e.kind == kind and all(e is not c for c in chosen)]
 
     def _events(self, checks: list[PatternCheck], events: list[Event], facts: list[Stretch], bindings: Bindings) -> None:
@@ -224,14 +246,22 @@ class _Search:
     def _leaf(self, checks: list[PatternCheck]) -> None:
         """Score one complete or failed assignment; keep it if it got further than the best so far."""
         self.tried += 1
-        score = (sum(c.holds for c in checks), sum(x.holds for c in checks for x in c.conds))
+        score = (sum(c.holds for c in checks), sum(_conds_met(c) for c in checks))
         if self._best is None or score > self._best[0]:
             self._best = (score, tuple(checks))
 
     def _full(self) -> bool:
+        """Whether the cap is reached (and remember that it was)."""
         if self.tried >= self.cap:
             self.capped = True
         return self.capped
+
+
+def _conds_met(check: PatternCheck) -> int:
+    """The conditions a pattern met; those on days count only once its fields matched (else they say nothing)."""
+    fields = [c.holds for c in check.conds if not c.timing]
+    days = [c.holds for c in check.conds if c.timing]
+    return sum(fields) + (sum(days) if all(fields) else 0)
 
 
 def _sentence(checks: Sequence[PatternCheck], neutral: bool = False) -> str:

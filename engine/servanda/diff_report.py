@@ -59,8 +59,12 @@ def _what(change: Change) -> list[str]:
 
 
 def _details(change: Change) -> list[str]:
-    """What changed (for a changed finding), then the explanation as the variant has it (or the baseline had it)."""
-    return (_what(change) if change.kind == "changed" else []) + [change.finding.explanation]
+    """What changed (for a changed finding), then the explanation as the variant has it (or the baseline had it).
+
+    A changed explanation is not announced: the new one is printed right below.
+    """
+    what = _what(change) if change.kind == "changed" else []
+    return [line for line in what if line != _DIFFER["explanation"]] + [change.finding.explanation]
 
 
 def diff_markdown(diffs: list[Diff]) -> str:

@@ -142,9 +142,10 @@ def _check_scenario(path: Path, rules: RuleSet) -> list[Found]:
 
 
 def _check_feed(path: Path, rules: RuleSet) -> list[Found]:
-    reader = FeedReader(str(path), rules.compiled.vocabulary)
+    scenario = load_scenario(GOOD_SCENARIO, rules)
+    reader = FeedReader(str(path), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events))
     with path.open("rb") as stream:
-        evaluate(rules, load_scenario(GOOD_SCENARIO, rules), reader.read(stream))
+        evaluate(rules, scenario, reader.read(stream))
     assert all(d.path == str(path) for d in reader.problems)
     return _relative(tuple(sorted(set(reader.problems))), None)
 

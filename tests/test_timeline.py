@@ -148,6 +148,13 @@ def test_bad_extension_is_a_located_diagnostic(tmp_path: Path) -> None:
     assert not (tmp_path / "seed.gif").exists()
 
 
+def test_format_json_with_an_image_is_a_usage_error(tmp_path: Path) -> None:
+    """--format chooses the printed form; asking for JSON while drawing an image is refused, not ignored."""
+    code, out, err = run("timeline", str(SEED), "--rules", RULES, "--format", "json", "--out", str(tmp_path / "seed.svg"))
+    assert code == 2 and "with --out the image's extension chooses its format" in out + err
+    assert not (tmp_path / "seed.svg").exists()
+
+
 def test_unwritable_output_is_a_located_diagnostic(tmp_path: Path) -> None:
     """An image into a folder that does not exist exits 2 with SV241."""
     code, _, err = run("timeline", str(SEED), "--rules", RULES, "--out", str(tmp_path / "missing" / "seed.svg"))
@@ -172,7 +179,7 @@ def test_a_variant_timeline_names_its_variant_in_text_json_and_drawing(tmp_path:
     code, out, _ = run("timeline", str(SEED), "--rules", RULES, "--variant", "joins-in-june", "--out", str(tmp_path / "v.svg"))
     rules = load_rules(Path(RULES))
     rules_v, june = select_variant(rules, load_scenario(SEED, rules), "joins-in-june")
-    labelled = build_timeline(rules_v, june, evaluate(rules_v, june).findings, "joins-in-june")
+    labelled = build_timeline(rules_v, june, evaluate(rules_v, june).findings)
     assert code == 0 and (tmp_path / "v.svg").read_bytes() == render_timeline(labelled, "svg")
     assert render_timeline(labelled, "svg") != render_timeline(dataclasses.replace(labelled, variant=None), "svg")
 

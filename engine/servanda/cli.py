@@ -76,7 +76,7 @@ def _evaluate_all(rules: RuleSet, paths: list[Path], events: Path | None = None,
         if events is None:
             results.extend(evaluate_cases(rules, scenario) if variants else [evaluate(rules, scenario)])
             continue
-        reader = FeedReader(str(events), rules.compiled.vocabulary)
+        reader = FeedReader(str(events), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events))
         try:
             with open_feed(events) as stream:
                 results.append(evaluate(rules, scenario, reader.read(stream)))
@@ -235,7 +235,9 @@ def timeline(scenario: Path, rules_dir: Path, out: Path | None, fmt: str, varian
     """
     rules = _rules_or_exit(rules_dir)
     rules, loaded = _or_exit(select_variant, rules, _scenario_or_exit(scenario, rules), variant)
-    drawn = build_timeline(rules, loaded, evaluate(rules, loaded).findings, variant)
+    if out is not None and fmt != "text":
+        raise click.UsageError("--format chooses what is printed; with --out the image's extension chooses its format")
+    drawn = build_timeline(rules, loaded, evaluate(rules, loaded).findings)
     if out is None:
         click.echo(timeline_json(drawn) if fmt == "json" else timeline_text(drawn))
         return

@@ -34,6 +34,8 @@ class FeedReader:
     expiry: deque[tuple[int, str]] = field(default_factory=deque)
     last_day: int | None = None
     parser: EventParser | None = None
+    taken: frozenset[str] = frozenset()  # ids the scenario's own events already use
+
 
     def read(self, stream: IO[bytes]) -> Iterator[Event]:
         """Yield each valid event in order; record a diagnostic for every bad line."""
@@ -80,6 +82,10 @@ class FeedReader:
                 return None
         if event.id in self.seen:
             self._problem(number, 1, "SV209", f"event id '{event.id}' was already read", "each event is counted once")
+            return None
+        if event.id in self.taken:
+            self._problem(number, 1, "SV209", f"event id '{event.id}' is already used by an event of the scenario",
+                          "each event is counted once: give the feed's event another id")
             return None
         if self.last_day is not None and event.day < self.last_day:
             self._problem(number, 1, "SV210", f"event '{event.id}' ({event.date}) is earlier than the line before it",

@@ -24,6 +24,6 @@ def write_markdown(rules: RuleSet, results: Sequence[Result], out: Path) -> list
     images = [timeline_image_path(out, slug) for slug in result_slugs(results)]
     written = [write_file(out, markdown_report(results, [p.name for p in images]))]
     for result, image in zip(results, images):
-        save_timeline(build_timeline(rules, result.scenario, result.findings, result.variant), image)
+        save_timeline(build_timeline(rules, result.scenario, result.findings), image)
         written.append(image)
     return written

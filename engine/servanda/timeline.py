@@ -127,8 +127,8 @@ class Timeline:
         }
 
 
-def build_timeline(rules: RuleSet, scenario: LoadedScenario, findings: Sequence[Finding], variant: str | None = None) -> Timeline:
-    """The scenario's timeline up to its ``as_of``, with the given findings placed on it; ``variant`` names what it shows."""
+def build_timeline(rules: RuleSet, scenario: LoadedScenario, findings: Sequence[Finding]) -> Timeline:
+    """The scenario's (or a variant's own scenario's) timeline up to its ``as_of``, with the given findings placed on it."""
     vocabulary = rules.compiled.vocabulary
     as_of = scenario.model.as_of
     dated = [e for e in scenario.events if e.day <= as_of.toordinal()]
@@ -147,7 +147,7 @@ def build_timeline(rules: RuleSet, scenario: LoadedScenario, findings: Sequence[
     windows = [w for lane in lanes for w in _treaty_windows(scenario.context, lane.state, as_of)]
     intervals = sorted([*windows, *facts], key=_interval_order)
     return Timeline(scenario.model.scenario, scenario.model.title, as_of, lanes, events, tuple(intervals), marks,
-                    scenario.context.notes, variant)
+                    scenario.context.notes, scenario.variant_name)
 
 
 def _interval_order(interval: Interval) -> tuple[Any, ...]:

@@ -120,7 +120,7 @@ def test_feed_bad_lines_reported_and_good_lines_evaluated() -> None:
     result = _run("check", GOOD_SCENARIO, "--rules", GOOD_RULES, "--events", feed)
     assert result.exit_code == 2
     assert [line.split(": ")[0] for line in result.stderr.splitlines()[:-1]] == [
-        f"{feed}:{n}:1" for n in (1, 3, 4, 6, 7)
+        f"{feed}:{n}:{col}" for n, col in ((1, 1), (3, 1), (4, 86), (6, 8), (7, 22))
     ]
     assert result.stderr.splitlines()[-1] == "5 problems found."
     assert "VIOLATION  2026-02-01  KGZ → KAZ" in result.stdout

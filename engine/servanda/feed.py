@@ -76,19 +76,19 @@ class FeedReader:
             self.parser = EventParser(self.vocabulary)
         event = self.parser.fast(data)
         if event is None:
-            event, found_problems = self.parser.parse(data, self._locator(number), ())
+            event, found_problems = self.parser.parse(data, self._locator(number, raw), ())
             if event is None:
                 self.problems.extend(found_problems)
                 return None
         if event.id in self.seen:
-            self._problem(number, 1, "SV209", f"event id '{event.id}' was already read", "each event is counted once")
+            self._problem(number, column(raw, "id"), "SV209", f"event id '{event.id}' was already read", "each event is counted once")
             return None
         if event.id in self.taken:
-            self._problem(number, 1, "SV209", f"event id '{event.id}' is already used by an event of the scenario",
+            self._problem(number, column(raw, "id"), "SV209", f"event id '{event.id}' is already used by an event of the scenario",
                           "each event is counted once: give the feed's event another id")
             return None
         if self.last_day is not None and event.day < self.last_day:
-            self._problem(number, 1, "SV210", f"event '{event.id}' ({event.date}) is earlier than the line before it",
+            self._problem(number, column(raw, "date"), "SV210", f"event '{event.id}' ({event.date}) is earlier than the line before it",
                           "feeds must be sorted by date")
             return None
         if event.day != self.last_day:
@@ -100,10 +100,21 @@ class FeedReader:
         self.expiry.append((event.day, event.id))
         return event
 
-    def _locator(self, number: int) -> Locate:
-        def locate(_key: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:
-            return Diagnostic(self.path, number, 1, code, message, hint)
+    def _locator(self, number: int, raw: bytes) -> Locate:
+        def locate(key: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:
+            name = key[-1] if key and isinstance(key[-1], str) else None
+            return Diagnostic(self.path, number, column(raw, name) if name else 1, code, message, hint)
         return locate
+
+
+def column(raw: bytes, name: str) -> int:
+    """The 1-based column of the value of key ``name`` in one JSON line, or 1 when it cannot be found.
+
+    Only lines with a problem are searched, so the feed's fast path pays nothing for it.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    found = re.search(r'"' + re.escape(name) + r'"\s*:\s*', text)
+    return found.end() + 1 if found else 1
 
 
 def open_feed(path: Path) -> IO[bytes]:

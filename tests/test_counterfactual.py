@@ -89,3 +89,20 @@ def test_added_event_is_described_as_yaml_writes_it() -> None:
     event = Event("would-answer-1", dt.date(2026, 5, 11).toordinal(), "import_ban", {"actor": "KAZ", "notified": True})
     assert Counterfactual("add", added=event).describe() == \
         "adding import_ban(actor=KAZ, notified=true) on 2026-05-11 would have cleared it"
+
+
+def test_a_search_cut_short_says_so(real_rules: RuleSet, monkeypatch) -> None:
+    """When a finding has more evidence than the removal search takes, the explanation says what was left out."""
+    import servanda.counterfactual as cf
+    from servanda import explain_finding
+    from servanda.explain_report import explanation_text
+
+    scenario, finding = _one(real_rules, "seed-kg-joins-hostile-bloc", "kz-kg-2024")
+    assert cf.search_note(scenario, finding) == ""
+    monkeypatch.setattr(cf, "MAX_EVIDENCE", 1)
+    assert minimal_removals(real_rules, scenario, finding) == [(Evidence("event", "e1"),)]
+    note = "removals were searched among the first 1 of the finding's 2 pieces of evidence"
+    assert cf.search_note(scenario, finding).startswith(note)
+    explanation = explain_finding(real_rules, scenario, finding.id)
+    assert explanation.counterfactual_note.startswith(note)
+    assert "note: " + note in " ".join(explanation_text(explanation).split())

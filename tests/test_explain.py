@@ -307,7 +307,7 @@ def test_cli_explains_a_finding_as_json(real_rules: RuleSet) -> None:
     code, out, _ = _cli(str(SCENARIOS / "threat-consultations-too-late.yaml"), "--finding", e.finding.id, "--format", "json")
     assert code == 0
     payload = json.loads(out)
-    assert list(payload) == ["chains", "clause", "counterfactuals", "finding", "rule", "scenario", "treaty"]
+    assert list(payload) == ["chains", "clause", "counterfactual_note", "counterfactuals", "finding", "rule", "scenario", "treaty"]
     step = payload["chains"][0]["patterns"][0]
     assert step["item"] == {"type": "event", "id": "threat", "kind": "threat_of_armed_attack", "date": "2026-05-04",
                             "fields": {"actor": "XAA", "target": "KGZ"}, "source": ""}

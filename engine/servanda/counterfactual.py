@@ -80,6 +80,15 @@ def counterfactuals(rules: RuleSet, scenario: LoadedScenario, finding: Finding) 
     return tuple(found)
 
 
+def search_note(scenario: LoadedScenario, finding: Finding) -> str:
+    """What the removal search left out, or "" when it tried every piece of the finding's evidence."""
+    count = len(evidence_of(scenario, finding))
+    if count <= MAX_EVIDENCE:
+        return ""
+    return (f"removals were searched among the first {MAX_EVIDENCE} of the finding's {count} pieces of evidence; "
+            "a minimal set using the others may be missing")
+
+
 def evidence_of(scenario: LoadedScenario, finding: Finding) -> tuple[Evidence, ...]:
     """The finding's events, the events that created its facts, and the initial facts it relied on."""
     items = [Evidence("event", e) for e in finding.events]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .context import PairWindow
-from .counterfactual import Counterfactual, counterfactuals
+from .counterfactual import Counterfactual, counterfactuals, search_note
 from .diagnostics import Diagnostic, DiagnosticError, did_you_mean, one_of
 from .events import Event
 from .evidence import CondCheck, PatternCheck, check_all, event_item, fact_item, pattern_check, unchecked
@@ -116,13 +116,15 @@ class Explanation:
     rule: RulePart
     chains: tuple[Chain, ...]
     counterfactuals: tuple[Counterfactual, ...] = ()
+    counterfactual_note: str = ""  # what the counterfactual search left out, if anything
 
     def to_json(self) -> dict[str, Any]:
         """Stable JSON form."""
         return {"scenario": self.scenario, "finding": self.finding.to_json(), "treaty": self.treaty.to_json(),
                 "clause": self.clause.to_json(), "rule": self.rule.to_json(),
                 "chains": [c.to_json() for c in self.chains],
-                "counterfactuals": [c.to_json() for c in self.counterfactuals]}
+                "counterfactuals": [c.to_json() for c in self.counterfactuals],
+                "counterfactual_note": self.counterfactual_note}
 
 
 def explain_finding(rules: RuleSet, scenario: LoadedScenario, finding_id: str) -> Explanation:
@@ -145,7 +147,7 @@ def explain_finding(rules: RuleSet, scenario: LoadedScenario, finding_id: str) -
         treaty=_treaty(rules.compiled, scenario, window), clause=_clause(first.rule),
         rule=_rule(first.rule, _told_by(finding, matches), _amended(rules, first.rule)),
         chains=tuple(_chain(e, window, timeline, as_of) for e, _ in matches),
-        counterfactuals=counterfactuals(rules, scenario, finding))
+        counterfactuals=counterfactuals(rules, scenario, finding), counterfactual_note=search_note(scenario, finding))
 
 
 def why_not(rules: RuleSet, scenario: LoadedScenario, clause: str, party: str | None = None) -> WhyNot:

@@ -41,33 +41,35 @@ def explanation_text(e: Explanation) -> str:
     for n, chain in enumerate(e.chains, 1):
         lines.extend(_chain(chain, n, len(e.chains)))
     lines += ["", click.style("counterfactuals", bold=True) + " (each confirmed by re-evaluation)"]
-    lines.extend(_counterfactual_lines(e.counterfactuals))
+    lines.extend(_counterfactual_lines(e.counterfactuals, e.counterfactual_note))
     return "\n".join(lines)
 
 
-def _counterfactual_lines(found: Sequence[Counterfactual]) -> list[str]:
-    """One bullet per counterfactual, or why there is none."""
+def _counterfactual_lines(found: Sequence[Counterfactual], note: str) -> list[str]:
+    """One bullet per counterfactual, or why there is none; then what the search left out, if anything."""
+    tail = _wrap(f"note: {note}", 2) if note else []
     if not found:
-        return ["  - no removal of this finding's own evidence clears it: other evidence shows the same breach that day"]
-    return [line for c in found for line in _wrap(f"- {c.describe()}", 2)]
+        why = "the search was cut short" if note else "other evidence shows the same breach that day"
+        return [f"  - no removal of this finding's own evidence clears it: {why}"] + tail
+    return [line for c in found for line in _wrap(f"- {c.describe()}", 2)] + tail
 
 
-def counterfactuals_text(pairs: Sequence[tuple[Finding, Sequence[Counterfactual]]]) -> str:
+def counterfactuals_text(pairs: Sequence[tuple[Finding, Sequence[Counterfactual], str]]) -> str:
     """Every finding in one line, then what would have cleared it."""
     if not pairs:
         return "No findings, so nothing to clear."
     lines: list[str] = []
-    for f, found in pairs:
+    for f, found, note in pairs:
         grade = click.style(GRADE_LABEL[f.grade], fg=GRADE_COLOUR[f.grade], bold=True)
         lines.append(f"{grade} {f.date}  {f.party} → {f.protected}  {f.treaty}/{f.clause}/{f.rule}  (id {f.id})")
-        lines.extend(_counterfactual_lines(found))
+        lines.extend(_counterfactual_lines(found, note))
     return "\n".join(lines)
 
 
-def counterfactuals_json(pairs: Sequence[tuple[Finding, Sequence[Counterfactual]]]) -> str:
+def counterfactuals_json(pairs: Sequence[tuple[Finding, Sequence[Counterfactual], str]]) -> str:
     """Every finding's id with its counterfactuals, as one JSON object."""
-    payload = {"findings": [{"id": f.id, "finding": f.to_json(), "counterfactuals": [c.to_json() for c in found]}
-                            for f, found in pairs]}
+    payload = {"findings": [{"id": f.id, "finding": f.to_json(), "counterfactuals": [c.to_json() for c in found], "note": note}
+                            for f, found, note in pairs]}
     return orjson.dumps(payload, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
 
 

@@ -235,3 +235,11 @@ def test_explaining_inside_a_variant_names_the_variant(real_rules: RuleSet) -> N
     finding = evaluate(rules, june).findings[0]
     assert explain_finding(rules, june, finding.id).scenario == "seed-kg-joins-hostile-bloc[joins-in-june]"
     assert why_not(rules, june, "kz-kg-2024/no-hostile-blocs").scenario == "seed-kg-joins-hostile-bloc[joins-in-june]"
+
+
+def test_a_variant_report_describes_the_variant() -> None:
+    """In `check --variants --format markdown`, a variant's section gives the variant's own description."""
+    md = _cli("check", str(SEED), "--variants", "--format", "markdown").stdout
+    section = md[md.index("[variant neutral-bloc]"):md.index("[variant joins-in-june]")]
+    assert "The same accession, but eastern-pact is directed against nobody." in section
+    assert "The README's example." not in section

@@ -147,7 +147,8 @@ def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
             problems.extend(exc.diagnostics)
             continue
         own_rules = variant_rules if overlay.changes_rules else None
-        scenario = dataclasses.replace(scenario, variant_name=variant.name)
+        described = scenario.model.model_copy(update={"description": variant.description or scenario.model.description})
+        scenario = dataclasses.replace(scenario, model=described, variant_name=variant.name)
         variants.append(LoadedVariant(variant.name, variant.description, overlay, scenario, own_rules))
     if problems:
         raise DiagnosticError(problems)

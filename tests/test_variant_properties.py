@@ -74,3 +74,20 @@ def test_overlays_never_change_the_baseline(case: tuple[LoadedScenario, frozense
 def test_every_bundled_scenario_loads() -> None:
     """The strategy draws from every bundled scenario (a guard against an empty sample)."""
     assert len(SCENARIOS) == len(list(Path(ROOT / "scenarios").glob("*.yaml"))) >= 20
+
+
+@given(removals())
+def test_a_diff_accounts_for_every_finding_on_both_sides(case: tuple[LoadedScenario, frozenset[str], frozenset[int], int]) -> None:
+    """Each baseline finding is unchanged, changed or removed; each variant finding unchanged, changed or added; and
+    swapping the sides swaps added and removed."""
+    from servanda.diff import diff_findings
+
+    scenario, gone, dropped, _ = case
+    rules, changed = apply_overlay(RULES, scenario, Overlay(remove_events=gone, remove_facts=dropped))
+    before, after = tuple(_judge(RULES, scenario)), tuple(_judge(rules, changed))
+    forward = diff_findings("s", "v", "", (), before, after)
+    backward = diff_findings("s", "v", "", (), after, before)
+    assert forward.unchanged + forward.count("changed") + forward.count("removed") == len(before)
+    assert forward.unchanged + forward.count("changed") + forward.count("added") == len(after)
+    assert (forward.count("added"), forward.count("removed"), forward.count("changed"), forward.unchanged) == (
+        backward.count("removed"), backward.count("added"), backward.count("changed"), backward.unchanged)

@@ -25,7 +25,7 @@ from .timeline import build_timeline
 from .timeline_plot import save_timeline
 from .timeline_render import timeline_json, timeline_text
 from . import explain_report
-from .counterfactual import counterfactuals, search_note
+from .counterfactual import every_counterfactual
 from .explain import Explanation, explain_finding, why_not
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
@@ -271,8 +271,7 @@ def explain(scenario: Path, finding_id: str | None, clause: str | None, party: s
     try:
         rules, loaded = select_variant(rules, loaded, variant)
         if every:
-            found = evaluate(rules, loaded).findings
-            pairs = [(f, counterfactuals(rules, loaded, f), search_note(loaded, f)) for f in found]
+            pairs = every_counterfactual(rules, loaded)
             click.echo(explain_report.counterfactuals_json(pairs) if fmt == "json" else explain_report.counterfactuals_text(pairs))
             return
         result = (explain_finding(rules, loaded, finding_id) if finding_id is not None

@@ -80,6 +80,11 @@ def counterfactuals(rules: RuleSet, scenario: LoadedScenario, finding: Finding) 
     return tuple(found)
 
 
+def every_counterfactual(rules: RuleSet, scenario: LoadedScenario) -> list[tuple[Finding, tuple[Counterfactual, ...], str]]:
+    """For each of the scenario's findings: its counterfactuals and what the search left out ("" if nothing)."""
+    return [(f, counterfactuals(rules, scenario, f), search_note(scenario, f)) for f in evaluate(rules, scenario).findings]
+
+
 def search_note(scenario: LoadedScenario, finding: Finding) -> str:
     """What the removal search left out, or "" when it tried every piece of the finding's evidence."""
     count = len(evidence_of(scenario, finding))

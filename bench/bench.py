@@ -6,7 +6,7 @@
 
 Each measurement runs in its own process (so peak RSS is per run): the orjson floor reads the feed's
 lines and parses each; servanda runs what ``servanda check --events FEED`` runs (FeedReader over the
-file, merged into a scenario with no events, evaluated by project.evaluate) and reports RSS after
+file, merged into a scenario with no events, evaluated by servanda.evaluate) and reports RSS after
 25/50/75/100 % of the feed. Finally the real CLI checks the largest scenario in scenarios/.
 Timings start after imports and rule loading. Not part of the test suite.
 """
@@ -70,9 +70,9 @@ def checkpoints(stream: IO[bytes], total: int, record: Callable[[], None]) -> It
 
 
 def work_servanda(feed: Path, rules_dir: Path, scenario_path: Path, total: int) -> dict[str, Any]:
-    """The CLI's feed pipeline: FeedReader over the file → project.evaluate with an empty scenario."""
-    from servanda import project
-    from servanda.feed import FeedReader, open_feed
+    """The CLI's feed pipeline: FeedReader over the file → servanda.evaluate with an empty scenario."""
+    from servanda.engine import _loading as project
+    from servanda.language import FeedReader, open_feed
 
     runtimes: list[Any] = []
 
@@ -115,7 +115,7 @@ def spawn(*args: str) -> dict[str, Any]:
 def write_scenario(rules_dir: Path, path: Path) -> list[str]:
     """A scenario with no events over the feed's dates; treaties of unknown entry into force are assumed in force."""
     import feedgen
-    from servanda.project import load_rules
+    from servanda.engine import load_rules
 
     compiled = load_rules(rules_dir).compiled
     unknown = sorted(t.id for t in compiled.treaties.values() if not t.in_force_known)
@@ -131,9 +131,9 @@ def shares(feed: Path, rules_dir: Path) -> tuple[int, int, int]:
     """(events among parties by design, events the prefilter lets through, all events), counted outside any timing."""
     import feedgen
     import orjson
-    from servanda.events import parse_event
-    from servanda.prefilter import Prefilter
-    from servanda.project import load_rules
+    from servanda.language import parse_event
+    from servanda.engine import Prefilter
+    from servanda.engine import load_rules
 
     compiled = load_rules(rules_dir).compiled
     prefilter, vocab = Prefilter(compiled), compiled.vocabulary
@@ -162,11 +162,11 @@ def largest_scenario(folder: Path) -> tuple[Path, int] | None:
 
 
 def time_cli(scenario: Path, rules_dir: Path) -> tuple[list[float], int]:
-    """Wall times of ``python -m servanda.cli check SCENARIO`` (start-up included) and its exit code."""
+    """Wall times of ``python -m servanda check SCENARIO`` (start-up included) and its exit code."""
     times, code = [], 0
     for _ in range(CLI_RUNS):
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "servanda.cli", "check", str(scenario), "--rules", str(rules_dir)],
+        done = subprocess.run([sys.executable, "-m", "servanda", "check", str(scenario), "--rules", str(rules_dir)],
                               cwd=ROOT, env=ENV, capture_output=True)
         times.append(time.perf_counter() - start)
         code = done.returncode

@@ -3,7 +3,7 @@
     python bench/workbench.py             # 5 runs of each command
     python bench/workbench.py --runs 10
 
-Each command runs as a user runs it: a fresh ``python -m servanda.cli`` process. The baseline, measured
+Each command runs as a user runs it: a fresh ``python -m servanda`` process. The baseline, measured
 in the same run, is ``servanda --version`` (interpreter and import start-up only); each figure is
 reported in seconds (median of the runs) and as a ratio to that baseline. Target: explain, why-not,
 diff and counterfactuals each ≤ 1 s including start-up. Two scenarios are measured: the one with the
@@ -28,7 +28,7 @@ TARGET = 1.0
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the command line as a user would, from the repository root."""
-    return subprocess.run([sys.executable, "-m", "servanda.cli", *args], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "servanda", *args], cwd=ROOT, env=ENV, capture_output=True, text=True)
 
 
 def timed(args: list[str], runs: int) -> tuple[float, int]:

@@ -24,14 +24,14 @@ ENGINE = ROOT / "engine"
 if str(ENGINE) not in sys.path:
     sys.path.insert(0, str(ENGINE))
 
-from servanda.backend import Backend  # noqa: E402
-from servanda.compiler import compile_rules, compile_vocabulary  # noqa: E402
-from servanda.context import Context, build_context  # noqa: E402
-from servanda.events import Event  # noqa: E402
-from servanda.ir import CompiledRules  # noqa: E402
-from servanda.loader import parse_yaml  # noqa: E402
-from servanda.runtime import Runtime  # noqa: E402
-from servanda.scenario import compile_scenario  # noqa: E402
+from servanda.engine import Backend  # noqa: E402
+from servanda.language import compile_rules, compile_vocabulary  # noqa: E402
+from servanda.engine import Context, build_context  # noqa: E402
+from servanda.language import Event  # noqa: E402
+from servanda.language import CompiledRules  # noqa: E402
+from servanda.language import parse_yaml  # noqa: E402
+from servanda.engine import Runtime  # noqa: E402
+from servanda.language import compile_scenario  # noqa: E402
 
 BACKENDS_KEPT = 32
 

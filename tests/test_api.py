@@ -18,7 +18,7 @@ def test_public_names_are_the_documented_ones() -> None:
     """Adding or removing a public name is a deliberate change to this list."""
     assert servanda.__all__ == [
         "Change", "Counterfactual", "Coverage", "Diagnostic", "DiagnosticError", "Diff", "Event", "Explanation",
-        "FeedReader", "Finding", "LoadedScenario", "LoadedVariant", "Overlay", "Result", "RuleSet", "Timeline",
+        "FeedReader", "Finding", "LoadedScenario", "LoadedVariant", "Overlay", "Result", "RuleSet", "ServandaError", "Timeline",
         "WhyNot", "apply_overlay", "build_timeline", "counterfactuals", "coverage", "diff_variants", "evaluate",
         "evaluate_cases", "evaluate_variant", "explain_finding", "lint", "load_rules", "load_scenario",
         "render_timeline", "save_timeline", "select_variant", "timeline_text", "why_not",

@@ -9,9 +9,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from servanda.compiler import compile_vocabulary
-from servanda.feed import FeedReader
-from servanda.loader import load_yaml
+from servanda.language import compile_vocabulary
+from servanda.language import FeedReader
+from servanda.language import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 2_000

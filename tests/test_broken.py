@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from servanda import DiagnosticError, FeedReader, RuleSet, evaluate, load_rules, load_scenario
-from servanda import loader
+from servanda import language
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 GOOD_RULES = BROKEN / "good-rules"
@@ -50,7 +50,7 @@ class Found:
 
 def _generate_huge(tmp: Path) -> Path:
     path = tmp / "huge.yaml"
-    path.write_bytes(b"# padding\n" * (loader.MAX_BYTES // 10 + 1))
+    path.write_bytes(b"# padding\n" * (language.MAX_BYTES // 10 + 1))
     return path
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from servanda import evaluate, load_scenario
-from servanda.counterfactual import Counterfactual, Evidence, cleared, counterfactuals, evidence_of, minimal_removals
-from servanda.events import Event
-from servanda.project import RuleSet
-from servanda.variants import Overlay
+from servanda.workbench import Counterfactual, Evidence, cleared, counterfactuals, evidence_of, minimal_removals
+from servanda.language import Event
+from servanda.engine import RuleSet
+from servanda.language import Overlay
 from support import ROOT, make_rules
 
 SCENARIOS = ROOT / "scenarios"
@@ -93,9 +93,9 @@ def test_added_event_is_described_as_yaml_writes_it() -> None:
 
 def test_a_search_cut_short_says_so(real_rules: RuleSet, monkeypatch) -> None:
     """When a finding has more evidence than the removal search takes, the explanation says what was left out."""
-    import servanda.counterfactual as cf
+    import servanda.workbench._counterfactual as cf
     from servanda import explain_finding
-    from servanda.explain_report import explanation_text
+    from servanda.reports import explanation_text
 
     scenario, finding = _one(real_rules, "seed-kg-joins-hostile-bloc", "kz-kg-2024")
     assert cf.search_note(scenario, finding) == ""

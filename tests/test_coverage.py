@@ -9,9 +9,11 @@ from click.testing import CliRunner
 
 from servanda import Result, RuleSet
 from servanda.cli import main
-from servanda.coverage import Coverage, RuleCoverage, coverage
-from servanda.coverage_report import coverage_text
-from servanda.project import evaluate_cases, load_scenario, scenario_paths
+from servanda.workbench import Coverage, RuleCoverage, coverage
+from servanda.reports import coverage_text
+from servanda.engine import load_scenario
+from servanda.workbench import evaluate_cases
+from servanda.language import scenario_paths
 from support import HOSTILE_BLOC, ROOT, make_rules
 
 BORDER = """\

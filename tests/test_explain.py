@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from servanda import DiagnosticError, LoadedScenario, RuleSet, evaluate, load_scenario, select_variant
 from servanda.cli import main
-from servanda.explain import Explanation, explain_finding, why_not
-from servanda.explain_report import explain_json, explanation_text, why_not_text
-from servanda.whynot import Verdict, WhyNot, search_clause
+from servanda.workbench import Explanation, explain_finding, why_not
+from servanda.reports import explain_json, explanation_text, why_not_text
+from servanda.workbench import Verdict, WhyNot, search_clause
 from support import HOSTILE_BLOC, make_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,9 +10,9 @@ from typing import Any, Mapping
 
 import pytest
 
-from servanda.feasibility import Analysis, implied
-from servanda.ir import Cond, Pattern, Ref
-from servanda.model import FieldSpec
+from servanda.workbench import Analysis, implied
+from servanda.language import Cond, Pattern, Ref
+from servanda.language import FieldSpec
 
 FIELDS = {"who": FieldSpec(type="state"), "n": FieldSpec(type="integer"), "tag": FieldSpec(type="id"),
           "maybe": FieldSpec(type="state", required=False), "kind": FieldSpec(type="text", values=("a", "b"))}

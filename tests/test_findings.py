@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servanda.findings import render
+from servanda.engine import render
 
 
 def test_booleans_read_as_the_rules_write_them() -> None:

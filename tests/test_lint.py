@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from servanda import Diagnostic, RuleSet, load_rules
 from servanda.cli import main
-from servanda.lint import lint
+from servanda.workbench import lint
 from support import HOSTILE_BLOC, TREATY_HEAD, make_rules
 
 # make_rules puts the first rule on line 14 of the treaty (the head is 13 lines).

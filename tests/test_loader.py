@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from servanda.diagnostics import DiagnosticError
-from servanda.loader import parse_yaml
-from servanda.model import Treaty
-from servanda.validate import validate
+from servanda.errors import DiagnosticError
+from servanda.language import parse_yaml
+from servanda.language import Treaty
+from servanda.language import validate
 
 
 def codes(text: str) -> list[str]:

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from servanda.cli import main
-from servanda.markdown_report import NO_IMAGES
-from servanda.report_files import timeline_image_path
+from servanda.reports import NO_IMAGES
+from servanda.reports import timeline_image_path
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = str(ROOT / "rules")

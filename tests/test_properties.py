@@ -16,8 +16,8 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from differential_worker import Compiled, RuntimeWorker, compile_case, compile_rules_text
-from servanda.ir import Ref
-from servanda.reference import evaluate_reference
+from servanda.language import Ref
+from servanda.engine import evaluate_reference
 from strategies import KINDS, VOCABULARY_TEXT, Case, cases, day, quiet_events
 from support import HOSTILE_BLOC, TREATY_HEAD
 

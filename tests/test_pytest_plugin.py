@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support import HOSTILE_BLOC, ROOT, make_rules
 
-from servanda.loader import load_yaml
+from servanda.language import load_yaml
 
 pytest_plugins = ["pytester"]
 
@@ -43,7 +43,7 @@ def project(workspace: pytest.Pytester) -> pytest.Pytester:
 
 def run(project: pytest.Pytester, *args: str) -> pytest.RunResult:
     """Run pytest in the project with the plugin."""
-    return project.runpytest("-p", "servanda.pytest_plugin", "-rs", *args)
+    return project.runpytest("-p", "servanda.testing.plugin", "-rs", *args)
 
 
 def write(project: pytest.Pytester, relative: str, text: str) -> Path:
@@ -143,15 +143,15 @@ def test_naming_the_plugin_beside_its_installed_entry_point(project: pytest.Pyte
     info = site / "servanda-0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: servanda\nVersion: 0\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text("[pytest11]\nservanda = servanda.pytest_plugin\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pytest11]\nservanda = servanda.testing.plugin\n", encoding="utf-8")
     monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(ROOT / "engine"), os.environ.get("PYTHONPATH", "")]))
     write(project, "scenarios/joins.yaml", PASSING)
-    args = ["-p", "servanda.pytest_plugin"] if named_by == "-p" else []
+    args = ["-p", "servanda.testing.plugin"] if named_by == "-p" else []
     if named_by == "pytest_plugins":
-        write(project, "conftest.py", 'pytest_plugins = ["servanda.pytest_plugin"]\n')
+        write(project, "conftest.py", 'pytest_plugins = ["servanda.testing.plugin"]\n')
     if named_by == "PYTEST_PLUGINS":
-        monkeypatch.setenv("PYTEST_PLUGINS", "servanda.pytest_plugin")
+        monkeypatch.setenv("PYTEST_PLUGINS", "servanda.testing.plugin")
     result = project.runpytest_subprocess(*args)
     assert "already registered" not in result.stderr.str() + result.stdout.str()
     result.assert_outcomes(passed=1)
@@ -160,13 +160,13 @@ def test_naming_the_plugin_beside_its_installed_entry_point(project: pytest.Pyte
 def test_entry_point_is_declared() -> None:
     """pyproject.toml registers the plugin under pytest11, so installing servanda is enough."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["entry-points"]["pytest11"] == {"servanda": "servanda.pytest_plugin"}
+    assert project["entry-points"]["pytest11"] == {"servanda": "servanda.testing.plugin"}
 
 
 def test_this_repository_keeps_its_broken_fixtures_out_of_the_plugin() -> None:
     """Collecting tests/ with the plugin loaded gathers no file from tests/broken (whose scenarios/ are broken on purpose)."""
     assert any((ROOT / "tests" / "broken" / "scenarios").glob("*.yaml")), "the fixtures this test guards moved"
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "servanda.pytest_plugin", "tests"]
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "servanda.testing.plugin", "tests"]
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'engine'}:{ROOT / 'tests'}", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout + done.stderr

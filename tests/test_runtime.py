@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from servanda import runtime as runtime_module
+from servanda.engine import _runtime as runtime_module
 from support import HOSTILE_BLOC, TREATY_HEAD, brief, make_rules, run
 
 SEQUENCE = """\

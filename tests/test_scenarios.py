@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from servanda import evaluate, load_scenario
-from servanda.expect import compare
-from servanda.project import evaluate_cases
+from servanda.workbench import compare
+from servanda.workbench import evaluate_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from servanda.cli import main
-from servanda.loader import load_yaml
-from servanda.schema import FILE_TYPES, schema_for, schema_name, schema_text
+from servanda.language import load_yaml
+from servanda.language import FILE_TYPES, schema_for, schema_name, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -58,7 +58,7 @@ def test_committed_schemas_are_up_to_date(kind: str) -> None:
     """schemas/ holds exactly what the models generate today."""
     committed = (SCHEMAS / schema_name(kind)).read_text(encoding="utf-8")
     assert committed == schema_text(kind), (
-        f"schemas/{schema_name(kind)} is out of date with engine/servanda/model.py: run `servanda schema` and commit schemas/"
+        f"schemas/{schema_name(kind)} is out of date with engine/servanda/language/_models.py: run `servanda schema` and commit schemas/"
     )
 
 

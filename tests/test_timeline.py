@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from servanda import evaluate, load_rules, load_scenario, render_timeline, select_variant
 from servanda.cli import main
-from servanda.timeline import Interval, Timeline, build_timeline
-from servanda.timeline_render import timeline_text
+from servanda.workbench import Interval, Timeline, build_timeline
+from servanda.reports import timeline_text
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = str(ROOT / "rules")

@@ -12,10 +12,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servanda.findings import Finding
-from servanda.project import LoadedScenario, RuleSet, apply_overlay, load_rules, load_scenario
-from servanda.reference import evaluate_reference
-from servanda.variants import Overlay
+from servanda.engine import Finding
+from servanda.engine import LoadedScenario, RuleSet, apply_overlay, load_rules, load_scenario
+from servanda.engine import evaluate_reference
+from servanda.language import Overlay
 from support import ROOT
 
 RULES: RuleSet = load_rules(ROOT / "rules")
@@ -80,7 +80,7 @@ def test_every_bundled_scenario_loads() -> None:
 def test_a_diff_accounts_for_every_finding_on_both_sides(case: tuple[LoadedScenario, frozenset[str], frozenset[int], int]) -> None:
     """Each baseline finding is unchanged, changed or removed; each variant finding unchanged, changed or added; and
     swapping the sides swaps added and removed."""
-    from servanda.diff import diff_findings
+    from servanda.workbench import diff_findings
 
     scenario, gone, dropped, _ = case
     rules, changed = apply_overlay(RULES, scenario, Overlay(remove_events=gone, remove_facts=dropped))

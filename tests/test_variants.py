@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from servanda import DiagnosticError, evaluate, load_scenario
-from servanda.diff import diff_findings
-from servanda.diff_report import diff_markdown
-from servanda.project import RuleSet, apply_overlay, diff_variants, evaluate_cases, evaluate_variant
-from servanda.variants import Overlay
+from servanda.workbench import diff_findings
+from servanda.reports import diff_markdown
+from servanda.engine import RuleSet, apply_overlay
+from servanda.workbench import diff_variants, evaluate_cases, evaluate_variant
+from servanda.language import Overlay
 from support import ROOT
 
 SEED = ROOT / "scenarios" / "seed-kg-joins-hostile-bloc.yaml"
@@ -100,7 +101,7 @@ def test_diff_pairs_by_evidence_before_date(real_rules: RuleSet) -> None:
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "servanda.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "servanda", *args], cwd=cwd, capture_output=True, text=True,
                           env={"PYTHONPATH": str(ROOT / "engine"), "PATH": "/usr/bin:/bin"})
 
 

@@ -14,21 +14,14 @@ Errors in user input raise ``DiagnosticError``, whose ``diagnostics`` are locate
 ``Diagnostic`` records. The README's "Python API" section walks through the rest.
 """
 
-from .counterfactual import Counterfactual, counterfactuals
-from .coverage import Coverage, coverage
-from .diagnostics import Diagnostic, DiagnosticError
-from .diff import Change, Diff
-from .events import Event
-from .explain import Explanation, WhyNot, explain_finding, why_not
-from .feed import FeedReader
-from .findings import Finding
-from .lint import lint
-from .project import (LoadedScenario, LoadedVariant, Result, RuleSet, apply_overlay, diff_variants, evaluate, evaluate_cases,
-                      evaluate_variant, load_rules, load_scenario, select_variant)
-from .timeline import Timeline, build_timeline
-from .timeline_plot import render_timeline, save_timeline
-from .timeline_render import timeline_text
-from .variants import Overlay
+from .diagnostics import Diagnostic
+from .engine import Finding, LoadedScenario, LoadedVariant, Result, RuleSet, apply_overlay, evaluate, load_rules, load_scenario
+from .errors import DiagnosticError, ServandaError
+from .language import Event, FeedReader, Overlay
+from .reports import render_timeline, save_timeline, timeline_text
+from .workbench import (Change, Counterfactual, Coverage, Diff, Explanation, Timeline, WhyNot, build_timeline,
+                        counterfactuals, coverage, diff_variants, evaluate_cases, evaluate_variant, explain_finding, lint,
+                        select_variant, why_not)
 
 __all__ = [
     "Change",
@@ -46,6 +39,7 @@ __all__ = [
     "Overlay",
     "Result",
     "RuleSet",
+    "ServandaError",
     "Timeline",
     "WhyNot",
     "apply_overlay",

@@ -1,7 +1,8 @@
 """Located diagnostics: every problem a user can fix is reported as one of these.
 
-Codes are stable; the README's "Diagnostics" table documents each. Unexpected
-exceptions are bugs and are never turned into diagnostics.
+Codes are stable; the README's "Diagnostics" table documents each. They travel
+inside ``errors.DiagnosticError``. Unexpected exceptions are bugs and are never
+turned into diagnostics.
 """
 
 from __future__ import annotations
@@ -83,14 +84,6 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
-
-
-class DiagnosticError(Exception):
-    """Raised when input has problems; carries all of them, sorted by location."""
-
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(sorted(set(diagnostics)))
-        super().__init__("\n".join(d.render() for d in self.diagnostics))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -1,0 +1,72 @@
+"""The language layer: reading and compiling what users write.
+
+Safe YAML with the position of every node, pydantic models of vocabularies, treaties,
+worlds and scenarios, their validation into located diagnostics, JSON Schemas for
+editors, the compiler's named stages and the compiled form (IR) that both evaluators
+run, scenario checking, variants as validated overlays, and event lines of a feed.
+Nothing here evaluates a rule: that is the engine layer's job.
+"""
+
+from ._compiler import compile_rules, compile_vocabulary
+from ._events import Event, EventParser, check_value, parse_date, parse_event
+from ._feed import FeedReader, open_feed
+from ._ir import (ROLES, Citation, CompiledRule, CompiledRules, CompiledTreaty, Cond, GradeException, Membership, Pattern,
+                  QuotedText, Ref)
+from ._models import (Assumption, Expectations, ExpectedFinding, FieldSpec, Scenario, Treaty, Variant, Vocabulary, World,
+                      WorldFact)
+from ._overlay import Overlay, overlay_from_variant, overlay_rules, overlay_scenario
+from ._scenario import compile_scenario
+from ._schema import FILE_TYPES, schema_for, schema_name, schema_text, write_schemas
+from ._validate import validate
+from ._yaml import MAX_BYTES, Document, Key, load_yaml, parse_yaml, read_text, scenario_paths
+
+__all__ = [
+    "FILE_TYPES",
+    "MAX_BYTES",
+    "ROLES",
+    "Assumption",
+    "Citation",
+    "CompiledRule",
+    "CompiledRules",
+    "CompiledTreaty",
+    "Cond",
+    "Document",
+    "Event",
+    "EventParser",
+    "Expectations",
+    "ExpectedFinding",
+    "FeedReader",
+    "FieldSpec",
+    "GradeException",
+    "Key",
+    "Membership",
+    "Overlay",
+    "Pattern",
+    "QuotedText",
+    "Ref",
+    "Scenario",
+    "Treaty",
+    "Variant",
+    "Vocabulary",
+    "World",
+    "WorldFact",
+    "check_value",
+    "compile_rules",
+    "compile_scenario",
+    "compile_vocabulary",
+    "load_yaml",
+    "open_feed",
+    "overlay_from_variant",
+    "overlay_rules",
+    "overlay_scenario",
+    "parse_date",
+    "parse_event",
+    "parse_yaml",
+    "read_text",
+    "scenario_paths",
+    "schema_for",
+    "schema_name",
+    "schema_text",
+    "validate",
+    "write_schemas",
+]

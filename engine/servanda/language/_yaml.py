@@ -1,0 +1,199 @@
+"""The only reader of YAML files: safe, strict, and keeping every node's position.
+
+Dates stay strings here (pydantic parses them, so an impossible date is a located
+diagnostic rather than a crash); only ``true``/``false`` are booleans; duplicate
+keys, tags and alias bombs are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..diagnostics import Diagnostic
+from ..errors import DiagnosticError
+
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_NODES = 200_000
+
+Key = tuple[str | int, ...]
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without timestamps and with YAML 1.2 booleans."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: plain data plus the (line, col) of every node, 1-based."""
+
+    path: str
+    data: Any
+    positions: dict[Key, tuple[int, int]]
+
+    def where(self, key: Key) -> tuple[int, int]:
+        """Position of the node at ``key``, or of its nearest ancestor."""
+        key = tuple(key)
+        while key not in self.positions and key:
+            key = key[:-1]
+        return self.positions.get(key, (1, 1))
+
+    def diag(self, key: Key, code: str, message: str, hint: str = "") -> Diagnostic:
+        """A diagnostic located at ``key``."""
+        line, col = self.where(key)
+        return Diagnostic(self.path, line, col, code, message, hint)
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """Read a file as UTF-8, turning every failure into a located diagnostic."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DiagnosticError(
+                [Diagnostic(name, 1, 1, "SV003", f"file is {size:,} bytes; the limit is {max_bytes:,}",
+                            "split it into several files")]
+            )
+        raw = path.read_bytes()
+    except DiagnosticError:
+        raise
+    except IsADirectoryError:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "SV001", "expected a file, found a directory")]) from None
+    except OSError as exc:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "SV001", f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DiagnosticError(
+            [Diagnostic(name, line, col, "SV002", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                        "save the file as UTF-8")]
+        ) from None
+
+
+def load_yaml(path: Path) -> Document:
+    """Load one YAML file into a Document, or raise DiagnosticError."""
+    return parse_yaml(read_text(path), str(path))
+
+
+def parse_yaml(text: str, name: str) -> Document:
+    """Parse YAML text; every problem becomes a diagnostic naming ``name``."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        loader = _StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "malformed YAML"
+        hint = ""
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            hint = f"{exc.context} that starts on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+        raise DiagnosticError([Diagnostic(name, line, col, "SV004", f"YAML syntax error: {problem}", hint)]) from None
+    except yaml.YAMLError as exc:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "SV004", f"YAML syntax error: {exc}")]) from None
+    if node is None:
+        return Document(name, None, {(): (1, 1)})
+    builder = _Builder(name)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise DiagnosticError(builder.problems)
+    return Document(name, data, builder.positions)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording positions."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.positions: dict[Key, tuple[int, int]] = {}
+        self.problems: list[Diagnostic] = []
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def _problem(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
+        mark = node.start_mark
+        self.problems.append(Diagnostic(self.name, mark.line + 1, mark.column + 1, code, message, hint))
+
+    def build(self, node: yaml.Node, key: Key) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self._problem(node, "SV006", f"the document expands to more than {MAX_NODES:,} nodes",
+                              "remove the aliases that repeat large parts")
+            return None
+        self.positions.setdefault(key, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _PLAIN_TAGS:
+            self._problem(node, "SV007", f"tag '{node.tag}' is not allowed", "write plain YAML values")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, key)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, key + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            self._problem(node, "SV103", f"cannot read the value {node.value!r}: {exc}")
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for knode, vnode in node.value:
+            if knode.tag == "tag:yaml.org,2002:merge":
+                self._problem(knode, "SV007", "merge keys ('<<') are not allowed", "write the keys out")
+                continue
+            if not isinstance(knode, yaml.ScalarNode):
+                self._problem(knode, "SV007", "mapping keys must be plain scalars")
+                continue
+            name = str(knode.value)
+            if name in out:
+                line, _ = self.positions.get(key + (name,), (0, 0))
+                self._problem(knode, "SV005", f"duplicate key '{name}' (first defined on line {line})",
+                              "remove or rename one of them")
+                continue
+            self.positions[key + (name,)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            out[name] = self.build(vnode, key + (name,))
+        return out
+
+
+def scenario_paths(paths: list[Path]) -> list[Path]:
+    """Expand folders into their *.yaml files, sorted; a file named twice (directly or through a folder) is kept once."""
+    out: dict[Path, Path] = {}
+    for p in paths:
+        for path in sorted(p.rglob("*.yaml")) if p.is_dir() else [p]:
+            out.setdefault(path.resolve(), path)
+    return list(out.values())

@@ -7,7 +7,7 @@ workbench can explain findings. Loading a rules folder or a scenario from disk i
 something ready to evaluate lives here too.
 """
 
-from ._backend import Backend
+from ._backend import Backend, Session, live_rulesets
 from ._context import Context, InitialFact, PairWindow, build_context, overlay_context, treaty_window
 from ._explainer import (Bindings, Emission, Stretch, answers, conclude, duration_start, emissions, evaluate_reference,
                          pair_live, world_history)
@@ -35,6 +35,7 @@ __all__ = [
     "Result",
     "RuleSet",
     "Runtime",
+    "Session",
     "Stretch",
     "answers",
     "apply_exceptions",
@@ -47,6 +48,7 @@ __all__ = [
     "evaluate_reference",
     "holds",
     "iso",
+    "live_rulesets",
     "load_rules",
     "load_scenario",
     "merge",

@@ -10,16 +10,20 @@ handled by our runtime, so no exception can be swallowed.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
+import weakref
 from typing import Any, Iterator
 
 import durable_rules_engine as _engine
 import orjson
 
+from ..errors import EngineLimitError
 from ..language import CompiledRule, CompiledRules, Cond, Pattern, Ref
 
 CHUNK = 200
+MAX_SESSIONS = 1000  # the engine refuses a ruleset's 1,025th live session (MemoryError)
 _INIT = "servanda_init"
 _names = itertools.count()
 
@@ -98,35 +102,89 @@ def decode(name: str, match: dict[str, dict[str, Any]], rule: CompiledRule) -> d
     return out
 
 
+class _Tally:
+    """Engine objects alive in this process. The engine's tables are process-wide, so this count is too."""
+
+    rulesets = 0
+
+
+_TALLY = _Tally()
+
+
+def live_rulesets() -> int:
+    """How many engine rulesets exist in this process (created by a Backend and not yet freed)."""
+    return _TALLY.rulesets
+
+
+def _free_rulesets(handles: tuple[int, ...]) -> None:
+    """Delete a dropped Backend's rulesets from the engine (its sessions are gone: each kept it alive)."""
+    for handle in handles:
+        _engine.delete_ruleset(handle)
+    _TALLY.rulesets -= len(handles)
+
+
 class Backend:
-    """Compiled rulesets, created once per rule set and shared by every session."""
+    """Compiled rulesets, created once per rule set and shared by every session.
+
+    The engine never frees a ruleset by itself: a Backend's rulesets are deleted when the
+    Backend is dropped, so a process that loads rules again and again (a notebook, a
+    service) does not grow. A session keeps its Backend alive.
+    """
 
     def __init__(self, rules: CompiledRules) -> None:
         definitions: dict[str, dict[str, Any]] = {}
         for rule in rules.rules:
             definitions.update(rule_definitions(rule))
-        self.handles: list[int] = []
+        handles: list[int] = []
         items = sorted(definitions.items())
         for start in range(0, len(items), CHUNK):
             chunk = dict(items[start:start + CHUNK], **{_INIT: {"all": [{"m": {"t": _INIT}}]}})
             name, text = f"servanda{next(_names)}", json.dumps(chunk)
-            self.handles.append(_engine.create_ruleset(name, text))
+            handles.append(_engine.create_ruleset(name, text))
+            _TALLY.rulesets += 1
+        self.handles = tuple(handles)
         self.rules = rules
+        self.open_sessions = _Open()
+        weakref.finalize(self, _free_rulesets, self.handles).atexit = False
 
     def session(self) -> "Session":
-        """A fresh, isolated session."""
+        """A fresh, isolated session; EngineLimitError when MAX_SESSIONS are open on this backend."""
+        if self.open_sessions.count >= MAX_SESSIONS:
+            gc.collect()  # sessions dropped inside reference cycles are freed only by the collector
+        if self.open_sessions.count >= MAX_SESSIONS:
+            raise EngineLimitError(f"{MAX_SESSIONS} sessions are open on one rule set, the most the engine allows: "
+                                   "close finished runtimes (Runtime.close) or drop them")
         return Session(self)
 
 
+class _Open:
+    """A Backend's count of open sessions."""
+
+    count = 0
+
+
+def _free_session(handles: tuple[int, ...], sid: str, open_sessions: _Open) -> None:
+    """Free a session's facts in every ruleset (once: by ``close`` or when the session is dropped)."""
+    open_sessions.count -= 1
+    for handle in handles:
+        try:
+            _engine.delete_state(handle, sid)
+        except _engine.error:
+            pass  # a ruleset that never received one of the session's facts has no state to delete
+
+
 class Session:
-    """One evaluation's facts inside every ruleset; matches are returned, never run."""
+    """One evaluation's facts inside every ruleset; matches are returned, never run.
+
+    Its memory in the engine is freed by ``close``, or when the session is dropped.
+    """
 
     _sids = itertools.count()
 
     def __init__(self, backend: Backend) -> None:
+        self.backend = backend  # the rulesets must outlive the session
         self.handles = backend.handles
         self.sid = f"s{next(self._sids)}"
-        self.closed = False
         self.matched: set[str] = set()  # ids of facts that took part in a delivered match
         # The engine leaves a new session's action context uninitialised and delete_state
         # frees it (aborting the process) unless one action has run to completion first:
@@ -134,6 +192,14 @@ class Session:
         for name, match in self.assert_fact({"id": "servanda-init", "t": _INIT}):
             if name != _INIT:
                 raise RuntimeError(f"unexpected match {name!r} while opening a session")
+        backend.open_sessions.count += 1
+        self._free = weakref.finalize(self, _free_session, self.handles, self.sid, backend.open_sessions)
+        self._free.atexit = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether the session's memory has been freed."""
+        return not self._free.alive
 
     def assert_fact(self, message: dict[str, Any]) -> list[Match]:
         """Add a fact; return the matches it completed."""
@@ -175,11 +241,4 @@ class Session:
 
     def close(self) -> None:
         """Free the session's memory in the engine; closing twice is harmless."""
-        if self.closed:
-            return
-        self.closed = True
-        for handle in self.handles:
-            try:
-                _engine.delete_state(handle, self.sid)
-            except _engine.error:
-                pass  # a session that never received a fact has no state to delete
+        self._free()

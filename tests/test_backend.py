@@ -1,0 +1,66 @@
+"""Example tests of the durable_rules backend's lifetimes: rulesets and sessions are freed, never leaked."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+import servanda
+from servanda.engine import _backend as backend_module
+from servanda.engine import Runtime, live_rulesets
+from servanda.errors import EngineLimitError, ServandaError
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "scenarios" / "seed-kg-joins-hostile-bloc.yaml"
+
+
+def test_no_ruleset_outlives_its_rules() -> None:
+    """Loading the rules and the seed scenario (whose variants build rulesets of their own) many times leaves no ruleset behind."""
+    gc.collect()
+    before = live_rulesets()
+    for _ in range(25):
+        rules = servanda.load_rules(ROOT / "rules")
+        scenario = servanda.load_scenario(SEED, rules)
+        assert live_rulesets() > before  # the rules and the variants that amend or switch off clauses hold some
+        servanda.evaluate_cases(rules, scenario)
+        del rules, scenario
+    gc.collect()
+    assert live_rulesets() == before
+
+
+def test_a_dropped_runtime_frees_its_session(real_rules: servanda.RuleSet) -> None:
+    """A runtime that is never closed still frees its engine session when it is dropped."""
+    scenario = servanda.load_scenario(SEED, real_rules)
+    opened = real_rules.backend.open_sessions.count
+    runtime = Runtime(real_rules.compiled, real_rules.backend, scenario.context)
+    assert real_rules.backend.open_sessions.count == opened + 1
+    del runtime
+    gc.collect()
+    assert real_rules.backend.open_sessions.count == opened
+
+
+def test_closing_a_session_twice_is_harmless(real_rules: servanda.RuleSet) -> None:
+    """close() frees the session once; a second close() and the session's later drop do nothing more."""
+    opened = real_rules.backend.open_sessions.count
+    session = real_rules.backend.session()
+    session.close()
+    session.close()
+    assert session.closed
+    del session
+    gc.collect()
+    assert real_rules.backend.open_sessions.count == opened
+
+
+def test_open_sessions_are_bounded(real_rules: servanda.RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound, opening a session is a ServandaError that says what to do, not the engine's MemoryError."""
+    monkeypatch.setattr(backend_module, "MAX_SESSIONS", real_rules.backend.open_sessions.count + 2)
+    kept = [real_rules.backend.session(), real_rules.backend.session()]
+    with pytest.raises(EngineLimitError, match="close finished runtimes") as caught:
+        real_rules.backend.session()
+    assert isinstance(caught.value, ServandaError)
+    kept.pop().close()
+    kept.append(real_rules.backend.session())  # a freed place can be taken again
+    for session in kept:
+        session.close()

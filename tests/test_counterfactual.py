@@ -105,4 +105,4 @@ def test_a_search_cut_short_says_so(real_rules: RuleSet, monkeypatch) -> None:
     assert cf.search_note(scenario, finding).startswith(note)
     explanation = explain_finding(real_rules, scenario, finding.id)
     assert explanation.counterfactual_note.startswith(note)
-    assert "note: " + note in " ".join(explanation_text(explanation).split())
+    assert "note: " + note in " ".join(str(explanation_text(explanation)).split())

@@ -278,7 +278,7 @@ def test_why_not_search_is_capped(tmp_path: Path) -> None:
 def test_counterfactuals_are_rendered_last(real_rules: RuleSet) -> None:
     """The counterfactuals close the text tree and appear in the JSON, each confirmed by re-evaluation."""
     e = _explain(real_rules, "seed-kg-joins-hostile-bloc", "kz-kg-2024", "join-hostile-bloc", "KGZ")
-    text = explanation_text(e)
+    text = str(explanation_text(e))
     assert text.rstrip().endswith("- without world fact 1, the finding would not arise")
     assert text.index("counterfactuals") > text.index("[event e1]")
     assert [c["text"] for c in json.loads(explain_json(e))["counterfactuals"]] == [
@@ -359,7 +359,7 @@ def test_why_not_lists_pairs_whose_trigger_matched_before_pairs_it_did_not(real_
     other_target = _verdict(result, "no-consultations-on-threat", "ARM", "BLR")
     assert answered.progress is not None and other_target.progress is not None
     assert answered.progress > other_target.progress
-    text = why_not_text(result)
+    text = str(why_not_text(result))
     assert text.index("ARM → KAZ (bound") < text.index("64 role pairs")
 
 
@@ -474,6 +474,6 @@ def test_a_rule_from_a_variant_s_amendment_is_marked_as_such(real_rules: RuleSet
     rules, scenario = select_variant(real_rules, _scenario(real_rules, "seed-kg-joins-hostile-bloc"), "softer-no-blocs-clause")
     amended = next(f for f in evaluate(rules, scenario).findings if f.rule == "join-hostile-bloc-amended")
     assert explain_finding(rules, scenario, amended.id).rule.amended
-    assert "a variant's hypothetical amendment" in explanation_text(explain_finding(rules, scenario, amended.id))
+    assert "a variant's hypothetical amendment" in str(explanation_text(explain_finding(rules, scenario, amended.id)))
     other = next(f for f in evaluate(rules, scenario).findings if f.treaty == "cst-1992")
     assert not explain_finding(rules, scenario, other.id).rule.amended

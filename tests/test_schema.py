@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from servanda.cli import main
 from servanda.language import load_yaml
-from servanda.language import FILE_TYPES, schema_for, schema_name, schema_text
+from servanda.language import FILE_TYPES, schema_for, schema_name
+from servanda.reports import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

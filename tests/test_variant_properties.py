@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from servanda.engine import Finding
 from servanda.engine import LoadedScenario, RuleSet, apply_overlay, load_rules, load_scenario
-from servanda.engine import evaluate_reference
+from servanda.engine import explainer_findings
 from servanda.language import Overlay
 from support import ROOT
 
@@ -23,7 +23,7 @@ SCENARIOS: list[LoadedScenario] = [load_scenario(p, RULES) for p in sorted((ROOT
 
 
 def _judge(rules: RuleSet, scenario: LoadedScenario) -> list[Finding]:
-    return evaluate_reference(rules.compiled, scenario.context, scenario.events, scenario.model.as_of.toordinal())
+    return explainer_findings(rules.compiled, scenario.context, scenario.events, scenario.model.as_of.toordinal())
 
 
 @st.composite

@@ -1,33 +1,33 @@
 """The engine layer: evaluating compiled rules over a world and a timeline.
 
-Who is bound to whom and when (the context), the live world, the durable_rules backend
-(the only importer of durable_rules), the runtime that finds findings as events arrive,
-and the explainer, a plain evaluator that lists every way a rule concluded so that the
-workbench can explain findings. Loading a rules folder or a scenario from disk into
-something ready to evaluate lives here too.
+Who is bound to whom and when (the context), days and the world's history, the live
+world, the durable_rules backend (the only importer of durable_rules), findings, and
+the two evaluators, each with one role: the **runtime** finds (its findings are
+servanda's answer) and the **explainer** explains (it lists every way a rule
+concluded, for the workbench); tests hold them to the same findings. Loading a
+rules folder or a scenario from disk into something ready to evaluate lives here too.
 """
 
 from ._backend import Backend, Session, live_rulesets
-from ._context import Context, InitialFact, PairWindow, build_context, overlay_context, treaty_window
-from ._explainer import (Bindings, Emission, Stretch, answers, conclude, duration_start, emissions, evaluate_reference,
-                         pair_live, world_history)
-from ._findings import GRADE_ORDER, FactRef, Finding, apply_exceptions, iso, merge, render
+from ._context import Context, PairWindow, build_context, overlay_context, treaty_window
+from ._explainer import Emission, answers, emissions, explainer_findings, rule_emissions, timeline_of
+from ._findings import Finding, apply_exceptions, conclude, fact_json, merge, render
+from ._history import Fact, Stretch, absence_due, day_effects, duration_start, in_window, world_history
 from ._loading import LoadedScenario, LoadedVariant, Result, RuleSet, apply_overlay, evaluate, load_rules, load_scenario
-from ._matching import MISSING, holds, resolve
+from ._matching import MISSING, Bindings, Fields, all_hold, holds, resolve
 from ._prefilter import Prefilter
 from ._runtime import ROTATE_AFTER, Runtime
 
 __all__ = [
-    "GRADE_ORDER",
     "MISSING",
     "ROTATE_AFTER",
     "Backend",
     "Bindings",
     "Context",
     "Emission",
-    "FactRef",
+    "Fact",
+    "Fields",
     "Finding",
-    "InitialFact",
     "LoadedScenario",
     "LoadedVariant",
     "PairWindow",
@@ -37,25 +37,30 @@ __all__ = [
     "Runtime",
     "Session",
     "Stretch",
+    "absence_due",
+    "all_hold",
     "answers",
     "apply_exceptions",
     "apply_overlay",
     "build_context",
     "conclude",
+    "day_effects",
     "duration_start",
     "emissions",
     "evaluate",
-    "evaluate_reference",
+    "explainer_findings",
+    "fact_json",
     "holds",
-    "iso",
+    "in_window",
     "live_rulesets",
     "load_rules",
     "load_scenario",
     "merge",
     "overlay_context",
-    "pair_live",
     "render",
     "resolve",
+    "rule_emissions",
+    "timeline_of",
     "treaty_window",
     "world_history",
 ]

@@ -20,7 +20,9 @@ import durable_rules_engine as _engine
 import orjson
 
 from ..errors import EngineLimitError
-from ..language import CompiledRule, CompiledRules, Cond, Pattern, Ref
+from ..core import Roles
+from ..language import AbsenceRule, CompiledRule, CompiledRules, Cond, DurationRule, Event, Pattern, Ref
+from ._history import Fact
 
 CHUNK = 200
 MAX_SESSIONS = 1000  # the engine refuses a ruleset's 1,025th live session (MemoryError)
@@ -45,9 +47,9 @@ def _cond(cond: Cond, aliases: dict[str, str]) -> dict[str, Any] | None:
     if cond.op == "ne":
         return {"$neq": {key: value}}
     if cond.op == "in":
-        return {"$or": [{key: v} for v in value]} if len(value) > 1 else {key: value[0]}
+        return {"$or": [{key: v} for v in cond.values]} if len(cond.values) > 1 else {key: cond.values[0]}
     if cond.op == "not_in":
-        return {"$and": [{"$neq": {key: v}} for v in value]}
+        return {"$and": [{"$neq": {key: v}} for v in cond.values]}
     return {"$" + cond.op: {key: value}}
 
 
@@ -79,27 +81,43 @@ def _definition(treaty: str, patterns: tuple[Pattern, ...]) -> dict[str, Any]:
 
 
 def rule_definitions(rule: CompiledRule) -> dict[str, dict[str, Any]]:
-    """The durable rules one compiled rule needs, keyed by name."""
+    """The durable rules one compiled rule needs, keyed by name: ``r<index>_m`` (a match), ``_u<n>`` (an unless event), ``_d``."""
     name = f"r{rule.index}"
-    if rule.shape == "duration" and rule.duration is not None:
-        return {f"{name}_d": _definition(rule.treaty, (rule.duration,))}
-    out = {f"{name}_m": _definition(rule.treaty, rule.steps + rule.facts)}
-    for i, u in enumerate(rule.unless):
-        out[f"{name}_u{i}"] = _definition(rule.treaty, (u,))
+    if isinstance(rule, DurationRule):
+        return {f"{name}_d": _definition(rule.treaty, rule.patterns)}
+    out = {f"{name}_m": _definition(rule.treaty, rule.patterns)}
+    if isinstance(rule, AbsenceRule):
+        for i, u in enumerate(rule.unless):
+            out[f"{name}_u{i}"] = _definition(rule.treaty, (u,))
     return out
 
 
 def decode(name: str, match: dict[str, dict[str, Any]], rule: CompiledRule) -> dict[str, dict[str, Any]]:
     """Map durable's positional aliases back to the rule's own aliases."""
-    if name.endswith("_d") and rule.duration is not None:
-        patterns: tuple[Pattern, ...] = (rule.duration,)
-    elif "_u" in name:
+    patterns = rule.patterns
+    if isinstance(rule, AbsenceRule) and "_u" in name:
         patterns = (rule.unless[int(name.rsplit("_u", 1)[1])],)
-    else:
-        patterns = rule.steps + rule.facts
     out = {p.alias: match[f"a{i}"] for i, p in enumerate(patterns)}
     out["pair"] = match["pair"]
     return out
+
+
+def event_message(uid: str, event: Event) -> dict[str, Any]:
+    """An event as the engine holds it: ``uid`` names it in matches."""
+    message: dict[str, Any] = {"id": uid, "t": "e", "k": event.kind, "i": uid, "d": event.day}
+    for name, value in event.fields.items():
+        message[field_key(name)] = value
+    return message
+
+
+def fact_message(uid: str, fact: Fact) -> dict[str, Any]:
+    """A world fact as the engine holds it."""
+    return {"id": uid, "t": "f", "k": fact.relation, "i": uid, **{field_key(k): v for k, v in fact.fields.items()}}
+
+
+def pair_message(treaty: str, roles: Roles) -> dict[str, Any]:
+    """A bound pair as the engine holds it: every match joins one."""
+    return {"id": f"p:{treaty}:{roles.bound}:{roles.protected}", "t": "p", "tr": treaty, "b": roles.bound, "p": roles.protected}
 
 
 class _Tally:

@@ -1,12 +1,13 @@
-"""What an evaluation starts from: role pairs in force, the initial world, assumptions, names."""
+"""What an evaluation starts from: who is bound to whom and when, the initial world, assumptions, names."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..language import Assumption, CompiledRules, CompiledTreaty, Overlay, Scenario, World
+from ..core import Day, Roles
+from ..language import Assumption, CompiledRules, CompiledTreaty, Overlay, Scenario, World, WorldFact
+from ._history import Fact
 
 
 @dataclass(frozen=True)
@@ -16,18 +17,17 @@ class PairWindow:
     treaty: str
     bound: str
     protected: str
-    first: int | None
-    last: int | None
+    first: Day | None
+    last: Day | None
 
+    @property
+    def roles(self) -> Roles:
+        """The pair's bound and protected states."""
+        return Roles(self.bound, self.protected)
 
-@dataclass(frozen=True)
-class InitialFact:
-    """A fact of the initial world."""
-
-    relation: str
-    fields: dict[str, Any]
-    since: int | None
-    origin: str
+    def covers(self, day: Day) -> bool:
+        """Whether the pair is bound on ``day``."""
+        return (self.first is None or self.first <= day) and (self.last is None or day <= self.last)
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,15 @@ class Context:
     """Everything a runtime needs besides the compiled rules and the events."""
 
     pairs: tuple[PairWindow, ...]
-    facts: tuple[InitialFact, ...] = ()
+    facts: tuple[Fact, ...] = ()  # the initial world
     names: dict[str, str] = field(default_factory=dict)
     assumptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+
+def initial_fact(written: WorldFact, name: str) -> Fact:
+    """A fact of the initial world as written; its origin is its id, else ``name``."""
+    return Fact(written.relation, written.fields, written.since.toordinal() if written.since else None, written.id or name)
 
 
 def _latest(*days: int | None) -> int | None:
@@ -91,10 +96,7 @@ def build_context(rules: CompiledRules, world: World, assumptions: tuple[Assumpt
                 if lo is not None and hi is not None and hi < lo:
                     continue
                 pairs.append(PairWindow(treaty.id, a.state, b.state, lo, hi))
-    facts = tuple(
-        InitialFact(f.relation, dict(f.fields), f.since.toordinal() if f.since else None, f.id or f"world fact {i + 1}")
-        for i, f in enumerate(world.facts)
-    )
+    facts = tuple(initial_fact(f, f"world fact {i + 1}") for i, f in enumerate(world.facts))
     return Context(tuple(pairs), facts, dict(world.states), assumed, tuple(notes))
 
 
@@ -102,6 +104,5 @@ def overlay_context(rules: CompiledRules, baseline: Context, changed: Scenario, 
     """The variant's evaluation context; baseline facts keep their origins, added facts get their own."""
     context = build_context(rules, changed.world, changed.assume)
     kept = tuple(f for i, f in enumerate(baseline.facts) if i not in overlay.remove_facts)
-    added = tuple(InitialFact(f.relation, dict(f.fields), f.since.toordinal() if f.since else None, f.id or f"variant fact {i + 1}")
-                  for i, f in enumerate(overlay.add_facts))
+    added = tuple(initial_fact(f, f"variant fact {i + 1}") for i, f in enumerate(overlay.add_facts))
     return dataclasses.replace(context, facts=kept + added, notes=context.notes + overlay.notes)

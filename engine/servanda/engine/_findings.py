@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from ..language import Citation, CompiledRule, GradeException
-from ._matching import all_hold
+from ..core import Day, Grade, Roles, iso
+from ..language import Citation, CompiledRule, Event, GradeException
+from ._context import Context
+from ._history import Fact
+from ._matching import Bindings, all_hold
 
-GRADE_ORDER = {"violation": 0, "potential_violation": 1, "indicator": 2}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-@dataclass(frozen=True)
-class FactRef:
-    """A world fact a finding relied on."""
-
-    relation: str
-    fields: tuple[tuple[str, Any], ...]
-    since: str | None
-    origin: str  # the world fact's id, or "event <id>" for facts added by an event
-
-    def to_json(self) -> dict[str, Any]:
-        return {"relation": self.relation, "fields": dict(self.fields), "since": self.since, "origin": self.origin}
 
 
 @dataclass(frozen=True)
@@ -36,12 +24,12 @@ class Finding:
     treaty: str
     clause: str
     rule: str
-    grade: str
+    grade: Grade
     party: str
     protected: str
     date: str
     events: tuple[str, ...]
-    facts: tuple[FactRef, ...]
+    facts: tuple[Fact, ...]
     citation: Citation
     explanation: str
     summary: str
@@ -54,7 +42,13 @@ class Finding:
         basis = "|".join((self.treaty, self.clause, self.rule, self.party, self.protected, self.date, *self.events))
         return hashlib.sha1(basis.encode()).hexdigest()[:12]
 
+    @property
+    def roles(self) -> Roles:
+        """The bound party that breached and the protected party."""
+        return Roles(self.party, self.protected)
+
     def sort_key(self) -> tuple[Any, ...]:
+        """Findings in date order, then by treaty, clause, rule, parties and evidence."""
         return (self.date, self.treaty, self.clause, self.rule, self.party, self.protected, self.events)
 
     def to_json(self) -> dict[str, Any]:
@@ -69,13 +63,19 @@ class Finding:
             "protected": self.protected,
             "date": self.date,
             "events": list(self.events),
-            "facts": [f.to_json() for f in self.facts],
+            "facts": [fact_json(f) for f in self.facts],
             "citation": self.citation.to_json(),
             "explanation": self.explanation,
             "summary": self.summary,
             "exception": self.exception,
             "assumptions": list(self.assumptions),
         }
+
+
+def fact_json(fact: Fact) -> dict[str, Any]:
+    """A world fact as findings cite it: relation, fields, since (YYYY-MM-DD or null) and origin."""
+    return {"relation": fact.relation, "fields": dict(fact.fields), "since": iso(fact.since) if fact.since is not None else None,
+            "origin": fact.origin}
 
 
 def merge(old: Finding | None, new: Finding) -> Finding:
@@ -86,23 +86,41 @@ def merge(old: Finding | None, new: Finding) -> Finding:
     """
     if old is None:
         return new
-    facts = tuple(sorted(set(old.facts) | set(new.facts), key=lambda r: (r.relation, r.fields, r.origin)))
-    teller = min(old, new, key=lambda f: (GRADE_ORDER[f.grade], f.exception, f.explanation))
+    facts = tuple(sorted(set(old.facts) | set(new.facts), key=lambda f: (f.relation, tuple(f.fields.items()), f.origin)))
+    teller = min(old, new, key=lambda f: (-f.grade.severity, f.exception, f.explanation))
     return dataclasses.replace(teller, facts=facts)
 
 
-def iso(day: int) -> str:
-    """An ordinal day as YYYY-MM-DD."""
-    return dt.date.fromordinal(day).isoformat()
-
-
-def apply_exceptions(rule: CompiledRule, bindings: Mapping[str, Mapping[str, Any]]) -> tuple[str, GradeException | None]:
-    """The grade after the first exception whose conditions hold (or the rule's own)."""
+def apply_exceptions(rule: CompiledRule, bindings: Bindings) -> tuple[Grade | None, GradeException | None]:
+    """The grade after the first exception whose conditions hold, or the rule's own; None when an exception clears it."""
     for exc in rule.exceptions:
         fields = bindings.get(exc.alias)
-        if fields is not None and all_hold(exc.conds, fields, bindings, {}):
+        if fields is not None and all_hold(exc.conds, fields, bindings, None):
             return exc.grade, exc
     return rule.grade, None
+
+
+def conclude(rule: CompiledRule, roles: Roles, day: Day, events: Sequence[Event], facts: Sequence[Fact], bindings: Bindings,
+             extra: Mapping[str, Any], context: Context) -> Finding | None:
+    """The finding one match gives, after exceptions (None when one clears it).
+
+    ``events`` are the events bound to the rule's event patterns and ``facts`` the world
+    facts bound to its fact patterns, in order; ``extra`` holds the shape's own template
+    values (a deadline, a number of days).
+    """
+    grade, exception = apply_exceptions(rule, bindings)
+    if grade is None:
+        return None
+    meta: dict[str, dict[str, Any]] = {p.alias: {"date": e.date.isoformat(), "id": e.id} for p, e in zip(rule.event_patterns, events)}
+    for pattern, fact in zip(rule.fact_patterns, facts):
+        meta[pattern.alias] = {"since": iso(fact.since) if fact.since is not None else None, "id": fact.origin}
+    values = template_values(bindings, meta, roles, context.names, extra)
+    return Finding(
+        treaty=rule.treaty, clause=rule.clause, rule=rule.rule, grade=grade, party=roles.bound, protected=roles.protected,
+        date=iso(day), events=tuple(e.id for e in events), facts=tuple(facts), citation=rule.citation,
+        explanation=render(rule.explanation, values), summary=rule.summary,
+        exception=exception.note if exception else "", assumptions=context.assumptions.get(rule.treaty, ()),
+    )
 
 
 def render(template: str, values: Mapping[str, Any]) -> str:
@@ -115,13 +133,13 @@ def render(template: str, values: Mapping[str, Any]) -> str:
     return _PLACEHOLDER.sub(one, template)
 
 
-def template_values(bindings: Mapping[str, Mapping[str, Any]], meta: Mapping[str, Mapping[str, Any]],
-                    roles: Mapping[str, str], names: Mapping[str, str], extra: Mapping[str, Any]) -> dict[str, Any]:
+def template_values(bindings: Bindings, meta: Mapping[str, Mapping[str, Any]], roles: Roles, names: Mapping[str, str],
+                    extra: Mapping[str, Any]) -> dict[str, Any]:
     """Everything a template may name: roles, their names, alias fields and alias dates/ids."""
     values: dict[str, Any] = {
-        "bound": roles["bound"], "protected": roles["protected"],
-        "bound_name": names.get(roles["bound"], roles["bound"]),
-        "protected_name": names.get(roles["protected"], roles["protected"]),
+        "bound": roles.bound, "protected": roles.protected,
+        "bound_name": names.get(roles.bound, roles.bound),
+        "protected_name": names.get(roles.protected, roles.protected),
     }
     for alias, fields in bindings.items():
         for name, value in fields.items():

@@ -6,9 +6,9 @@ import dataclasses
 import heapq
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, Sequence
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, did_you_mean, one_of
 from ..errors import DiagnosticError
 from ..language import (CompiledRules, Document, Event, Expectations, Overlay, Scenario, compile_rules, compile_scenario,
                         compile_vocabulary, load_yaml, overlay_from_variant, overlay_rules, overlay_scenario)
@@ -26,6 +26,7 @@ class RuleSet:
     compiled: CompiledRules
     backend: Backend
     documents: tuple[Document, ...] = ()  # the treaty files, for locating what static checks find
+    vocabulary_document: Document | None = None  # the vocabulary file, likewise
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,18 @@ class LoadedScenario:
         return name if self.variant_name is None else f"{name}[{self.variant_name}]"
 
     def variant(self, name: str) -> "LoadedVariant":
-        """The variant called ``name``; KeyError when there is none."""
-        for v in self.variants:
-            if v.name == name:
-                return v
-        raise KeyError(name)
+        """The variant called ``name``; a DiagnosticError (SV222) when the scenario declares none."""
+        self.check_variant_names([name])
+        return next(v for v in self.variants if v.name == name)
+
+    def check_variant_names(self, names: Sequence[str]) -> None:
+        """SV222 for each name the scenario declares no variant for, located at its ``variants`` (else the file's start)."""
+        known = [v.name for v in self.variants]
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            hint = one_of(known) if known else "it declares no variants"
+            raise DiagnosticError([self.document.diag(("variants",), "SV222", f"the scenario has no variant '{n}'",
+                                                      did_you_mean(n, known) or hint) for n in unknown])
 
 
 @dataclass(frozen=True)
@@ -99,9 +107,10 @@ def load_rules(folder: Path) -> RuleSet:
     if not vocab_path.is_file():
         raise DiagnosticError([Diagnostic(str(vocab_path), 1, 1, "SV001", "the rules folder has no vocabulary.yaml")])
     problems: list[Diagnostic] = []
-    vocab = None
+    vocab, vocab_doc = None, None
     try:
-        vocab = compile_vocabulary(load_yaml(vocab_path))
+        vocab_doc = load_yaml(vocab_path)
+        vocab = compile_vocabulary(vocab_doc)
     except DiagnosticError as exc:
         problems.extend(exc.diagnostics)
     docs: list[Document] = []
@@ -119,7 +128,7 @@ def load_rules(folder: Path) -> RuleSet:
             problems.extend(exc.diagnostics)
     if problems:
         raise DiagnosticError(problems)
-    return RuleSet(str(folder), compiled, Backend(compiled), tuple(docs))
+    return RuleSet(str(folder), compiled, Backend(compiled), tuple(docs), vocab_doc)
 
 
 def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
@@ -154,7 +163,7 @@ def apply_overlay(rules: RuleSet, baseline: LoadedScenario, overlay: Overlay) ->
     """The rules and scenario an overlay describes; the baseline is left as it was."""
     if overlay.changes_rules:
         compiled = overlay_rules(rules.compiled, rules.documents, overlay)
-        rules = RuleSet(rules.path, compiled, Backend(compiled), rules.documents)
+        rules = dataclasses.replace(rules, compiled=compiled, backend=Backend(compiled))
     model, events = overlay_scenario(baseline.model, baseline.events, overlay)
     context = overlay_context(rules.compiled, baseline.context, model, overlay)
     return rules, LoadedScenario(baseline.path, model, events, context, baseline.document)
@@ -164,13 +173,25 @@ def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (
     """Run the scenario's timeline, merged with an optional date-ordered feed, through a fresh runtime.
 
     Feed events after the scenario's ``as_of`` are read (so bad lines are still reported) but not evaluated.
+    A feed event dated before the one that came before it is a DiagnosticError (SV210).
     """
     runtime = Runtime(rules.compiled, rules.backend, scenario.context)
     as_of = scenario.model.as_of.toordinal()
-    merged = heapq.merge(scenario.events, feed, key=lambda e: e.day)
+    merged = heapq.merge(scenario.events, _in_date_order(feed), key=lambda e: e.day)
     try:
         runtime.feed(e for e in merged if e.day <= as_of)
         findings = runtime.finish(as_of)
     finally:
         runtime.close()
     return Result(scenario, tuple(findings), variant, rules.compiled)
+
+
+def _in_date_order(feed: Iterable[Event]) -> Iterator[Event]:
+    """The feed's events, checked to come in date order; located by their position in the feed (1 for the first)."""
+    last: Event | None = None
+    for position, event in enumerate(feed, start=1):
+        if last is not None and event.day < last.day:
+            raise DiagnosticError([Diagnostic("<events>", position, 1, "SV210", f"event '{event.id}' ({event.date}) is earlier "
+                                              f"than the event before it ('{last.id}', {last.date})", "pass the events sorted by date")])
+        last = event
+        yield event

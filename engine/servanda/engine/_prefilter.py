@@ -7,7 +7,7 @@ World effects are applied to every event regardless (they are plain dict work).
 
 from __future__ import annotations
 
-from ..language import CompiledRules, Event, Ref
+from ..language import AbsenceRule, CompiledRules, Event, Ref
 
 
 class Prefilter:
@@ -20,15 +20,16 @@ class Prefilter:
         # kind -> days an event of that kind must stay available to later steps.
         self.retention: dict[str, int] = {}
         for rule in rules.rules:
-            patterns = rule.steps + rule.unless
+            patterns = rule.event_patterns + (rule.unless if isinstance(rule, AbsenceRule) else ())
             for pattern in patterns:
                 fields = tuple(sorted(c.field for c in pattern.conds
                                       if c.op == "eq" and isinstance(c.value, Ref) and c.value.is_role))
                 self.role_fields.setdefault(pattern.kind, []).append(fields)
             # Every step but the last waits for the last one, which comes at most the sum of
             # all windows after the first step (a bound that holds however ``after`` branches).
-            span = sum(step.within_days or 0 for step in rule.steps)
-            for step in rule.steps[:-1]:
+            steps = rule.event_patterns
+            span = sum(step.within_days or 0 for step in steps)
+            for step in steps[:-1]:
                 if span:
                     self.retention[step.kind] = max(self.retention.get(step.kind, 0), span)
 

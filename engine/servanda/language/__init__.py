@@ -10,13 +10,13 @@ Nothing here evaluates a rule: that is the engine layer's job.
 from ._compiler import compile_rules, compile_vocabulary
 from ._events import Event, EventParser, check_value, parse_date, parse_event
 from ._feed import FeedReader, open_feed
-from ._ir import (ROLES, Citation, CompiledRule, CompiledRules, CompiledTreaty, Cond, GradeException, Membership, Pattern,
-                  QuotedText, Ref)
+from ._ir import (ROLES, AbsenceRule, Citation, CompiledRule, CompiledRules, CompiledTreaty, Cond, DurationRule, EventsRule,
+                  GradeException, Membership, Op, Pattern, QuotedText, Ref, RuleHead, Value)
 from ._models import (Assumption, Expectations, ExpectedFinding, FieldSpec, Scenario, Treaty, Variant, Vocabulary, World,
                       WorldFact)
 from ._overlay import Overlay, overlay_from_variant, overlay_rules, overlay_scenario
 from ._scenario import compile_scenario
-from ._schema import FILE_TYPES, schema_for, schema_name, schema_text, write_schemas
+from ._schema import FILE_TYPES, schema_for, schema_name
 from ._validate import validate
 from ._yaml import MAX_BYTES, Document, Key, load_yaml, parse_yaml, read_text, scenario_paths
 
@@ -24,6 +24,7 @@ __all__ = [
     "FILE_TYPES",
     "MAX_BYTES",
     "ROLES",
+    "AbsenceRule",
     "Assumption",
     "Citation",
     "CompiledRule",
@@ -31,7 +32,9 @@ __all__ = [
     "CompiledTreaty",
     "Cond",
     "Document",
+    "DurationRule",
     "Event",
+    "EventsRule",
     "EventParser",
     "Expectations",
     "ExpectedFinding",
@@ -40,12 +43,15 @@ __all__ = [
     "GradeException",
     "Key",
     "Membership",
+    "Op",
     "Overlay",
     "Pattern",
     "QuotedText",
     "Ref",
+    "RuleHead",
     "Scenario",
     "Treaty",
+    "Value",
     "Variant",
     "Vocabulary",
     "World",
@@ -66,7 +72,5 @@ __all__ = [
     "scenario_paths",
     "schema_for",
     "schema_name",
-    "schema_text",
     "validate",
-    "write_schemas",
 ]

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, did_you_mean, one_of
 from ..errors import DiagnosticError
 from ._conditions import ConditionCompiler, Scope
-from ._ir import Citation, CompiledRule, CompiledRules, CompiledTreaty, GradeException, Membership, Pattern, QuotedText
+from ._ir import (AbsenceRule, Citation, CompiledRule, CompiledRules, CompiledTreaty, DurationRule, EventsRule, GradeException,
+                  Membership, Pattern, QuotedText)
 from ._models import FieldSpec, Rule, Treaty, Vocabulary
 from ._validate import validate
 from ._yaml import Document, Key
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _COMMON_PLACEHOLDERS = {"bound", "protected", "bound_name", "protected_name"}
+Shape = Literal["events", "absence", "duration"]
 
 
 def compile_vocabulary(doc: Document) -> Vocabulary:
@@ -89,7 +91,7 @@ def compile_rules(vocab: Vocabulary, treaty_docs: list[Document]) -> CompiledRul
         rules.extend(found.rules)
     if problems:
         raise DiagnosticError(problems)
-    used = frozenset(p.kind for r in rules for p in r.facts + ((r.duration,) if r.duration else ()))
+    used = frozenset(p.kind for r in rules for p in r.fact_patterns)
     parties = frozenset(m.state for t in treaties.values() for m in t.members)
     return CompiledRules(vocab, treaties, tuple(rules), used, parties)
 
@@ -205,15 +207,16 @@ class _TreatyCompiler:
         if len(self.problems) > before or shape is None:
             return None
         self.next_index += 1
-        return CompiledRule(
-            index=self.next_index - 1, treaty=self.treaty.treaty, clause=clause_id, rule=rule.id, shape=shape,
-            grade=rule.grade, summary=rule.summary, steps=tuple(steps), facts=tuple(facts), unless=tuple(unless),
-            absence_days=rule.absence.days if rule.absence else None, duration=duration,
-            more_than_days=rule.duration.more_than_days if rule.duration else None,
-            exceptions=exceptions, explanation=rule.explanation, citation=self._citation(ci),
-        )
+        head = (self.next_index - 1, self.treaty.treaty, clause_id, rule.id, rule.grade, rule.summary, exceptions,
+                rule.explanation, self._citation(ci))
+        if shape == "duration" and rule.duration is not None and duration is not None:
+            return DurationRule(*head, fact=duration, more_than_days=rule.duration.more_than_days)
+        if shape == "absence" and rule.absence is not None:
+            return AbsenceRule(*head, trigger=steps[0], unless=tuple(unless), days=rule.absence.days)
+        return EventsRule(*head, steps=tuple(steps), facts=tuple(facts))
 
-    def _shape(self, rule: Rule, key: Key) -> Any:
+    def _shape(self, rule: Rule, key: Key) -> Shape | None:
+        """The rule's shape, or None (with a diagnostic) when its keys fit none."""
         if rule.duration is not None:
             if rule.match or rule.facts or rule.absence:
                 self.problems.append(self.doc.diag(key, "SV212", "a duration rule has no 'match', 'facts' or 'absence'"))
@@ -259,10 +262,10 @@ class _TreatyCompiler:
                 continue
             conds = cc.constant_conds(alias, target, exc.where, ekey + ("where",))
             if conds is not None:
-                out.append(GradeException(exc.id, alias, conds, exc.grade, exc.note))
+                out.append(GradeException(exc.id, alias, conds, None if exc.grade == "cleared" else exc.grade, exc.note))
         return tuple(out)
 
-    def _check_template(self, rule: Rule, scope: Scope, shape: Any, key: Key) -> None:
+    def _check_template(self, rule: Rule, scope: Scope, shape: Shape, key: Key) -> None:
         allowed = set(_COMMON_PLACEHOLDERS)
         if shape == "absence":
             allowed |= {"deadline", "days"}

@@ -13,12 +13,13 @@ from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, did_you_mean, one_of
 from ._events import check_value
-from ._ir import Cond, Pattern, ROLES, Ref
+from ._ir import ROLES, Cond, Op, Pattern, Ref
 from ._models import FieldSpec, Vocabulary
 from ._yaml import Document, Key
 
 _OPS = ("in", "not_in", "not", "gt", "gte", "lt", "lte", "exists")
 _ORDERED = ("integer", "number", "date")
+_COMPARISONS: dict[str, Op] = {"gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
 
 
 @dataclass
@@ -104,7 +105,7 @@ class ConditionCompiler:
             if any(v is _BAD for v in values):
                 return None
             # durable_rules mis-evaluates $or/$and groups beside a join (false matches seen): Python only.
-            return Cond(name, op, tuple(values), backend=False)
+            return Cond(name, "in" if op == "in" else "not_in", tuple(values), backend=False)
         if op == "not":
             value = self._value(name, spec, arg, scope, key, constants_only)
             if value is _BAD:
@@ -116,7 +117,7 @@ class ConditionCompiler:
         value = self._value(name, spec, arg, Scope(), key, True)
         if value is _BAD:
             return None
-        return Cond(name, op, value, backend=spec.required and spec.type != "date")
+        return Cond(name, _COMPARISONS[op], value, backend=spec.required and spec.type != "date")
 
     def _value(self, name: str, spec: FieldSpec, raw: Any, scope: Scope, key: Key, constants_only: bool) -> Any:
         if isinstance(raw, str) and raw.startswith("$"):

@@ -1,17 +1,26 @@
 """Compiled rules: the immutable form both evaluators run.
 
 A compiled rule is a set of patterns over events, world facts and the role pair
-(``bound``, ``protected``). Conditions are split by the compiler into those the
-Rete backend may evaluate (constants and equality joins) and those checked in
-Python after a match (inequalities between matched items, windows, exceptions).
+(``bound``, ``protected``), in one of three shapes, each its own class: an
+``EventsRule`` (steps, then facts that hold on the last step's day), an
+``AbsenceRule`` (a trigger, then none of the ``unless`` events within ``days``) and a
+``DurationRule`` (a world fact that lasts more than ``more_than_days``). Conditions
+are split by the compiler into those the Rete backend may evaluate (constants and
+equality joins) and those checked in Python after a match (inequalities between
+matched items, windows, exceptions).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
-ROLES = ("bound", "protected")
+from ..core import ROLE_NAMES, Day, Grade
+from ._models import Vocabulary
+
+ROLES = ROLE_NAMES
+Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists"]
+Value = Union[bool, int, float, str]
 
 
 @dataclass(frozen=True)
@@ -23,20 +32,27 @@ class Ref:
 
     @property
     def is_role(self) -> bool:
+        """Whether the reference names a role rather than a field."""
         return self.field is None
-
-
-Value = Union[bool, int, float, str]
 
 
 @dataclass(frozen=True)
 class Cond:
-    """One test of one field: ``op`` is eq, ne, in, not_in, gt, gte, lt, lte or exists."""
+    """One test of one field.
+
+    ``value`` is a constant or a reference for eq, ne, gt, gte, lt and lte, a tuple of
+    constants for in and not_in, and for exists whether the field must be present.
+    """
 
     field: str
-    op: str
-    value: Any  # Value, tuple of Values, Ref, or bool for exists
+    op: Op
+    value: Value | Ref | tuple[Value, ...]
     backend: bool  # evaluated inside the Rete network (else by us after a match)
+
+    @property
+    def values(self) -> tuple[Value, ...]:
+        """The constants of an in or not_in condition (the one constant of another)."""
+        return self.value if isinstance(self.value, tuple) else () if isinstance(self.value, Ref) else (self.value,)
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,7 @@ class GradeException:
     id: str
     alias: str
     conds: tuple[Cond, ...]
-    grade: str  # a grade or "cleared"
+    grade: Grade | None  # None: the exception clears the match (no finding)
     note: str
 
 
@@ -83,6 +99,7 @@ class Citation:
     texts: tuple[QuotedText, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """Stable JSON form."""
         return {
             "treaty_title": self.treaty_title,
             "article": self.article,
@@ -95,29 +112,90 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class CompiledRule:
-    """One rule, ready to evaluate."""
+class RuleHead:
+    """What every compiled rule has, whatever its shape: identity, grade, exceptions, wording."""
+
+    shape: ClassVar[Literal["events", "absence", "duration"]]
 
     index: int
     treaty: str
     clause: str
     rule: str
-    shape: Literal["events", "absence", "duration"]
-    grade: str
+    grade: Grade
     summary: str
-    steps: tuple[Pattern, ...]
-    facts: tuple[Pattern, ...]
-    unless: tuple[Pattern, ...]
-    absence_days: int | None
-    duration: Pattern | None
-    more_than_days: int | None
     exceptions: tuple[GradeException, ...]
     explanation: str
     citation: Citation
 
     @property
     def key(self) -> str:
+        """``treaty/clause/rule``."""
         return f"{self.treaty}/{self.clause}/{self.rule}"
+
+    @property
+    def event_patterns(self) -> tuple[Pattern, ...]:
+        """The event patterns a match binds, in order."""
+        return ()
+
+    @property
+    def fact_patterns(self) -> tuple[Pattern, ...]:
+        """The world-fact patterns a match binds, in order."""
+        return ()
+
+    @property
+    def patterns(self) -> tuple[Pattern, ...]:
+        """Every pattern a match binds: events first, then world facts."""
+        return self.event_patterns + self.fact_patterns
+
+
+@dataclass(frozen=True)
+class EventsRule(RuleHead):
+    """Events in order, each later step within its window after the one it follows, and facts live on the last step's day."""
+
+    shape: ClassVar[Literal["events"]] = "events"
+
+    steps: tuple[Pattern, ...]
+    facts: tuple[Pattern, ...]
+
+    @property
+    def event_patterns(self) -> tuple[Pattern, ...]:
+        return self.steps
+
+    @property
+    def fact_patterns(self) -> tuple[Pattern, ...]:
+        return self.facts
+
+
+@dataclass(frozen=True)
+class AbsenceRule(RuleHead):
+    """A trigger event that none of the ``unless`` events answers within ``days`` days."""
+
+    shape: ClassVar[Literal["absence"]] = "absence"
+
+    trigger: Pattern
+    unless: tuple[Pattern, ...]
+    days: int
+
+    @property
+    def event_patterns(self) -> tuple[Pattern, ...]:
+        return (self.trigger,)
+
+
+@dataclass(frozen=True)
+class DurationRule(RuleHead):
+    """A world fact that lasts more than ``more_than_days`` days while the pair is bound."""
+
+    shape: ClassVar[Literal["duration"]] = "duration"
+
+    fact: Pattern
+    more_than_days: int
+
+    @property
+    def fact_patterns(self) -> tuple[Pattern, ...]:
+        return (self.fact,)
+
+
+CompiledRule = Union[EventsRule, AbsenceRule, DurationRule]
 
 
 @dataclass(frozen=True)
@@ -125,8 +203,8 @@ class Membership:
     """A party of a treaty with the days (ordinals, inclusive) it is bound; None is open."""
 
     state: str
-    first: int | None
-    last: int | None
+    first: Day | None
+    last: Day | None
 
 
 @dataclass(frozen=True)
@@ -137,8 +215,8 @@ class CompiledTreaty:
     title: str
     kind: str
     members: tuple[Membership, ...]
-    in_force: int | None
-    ends: int | None
+    in_force: Day | None
+    ends: Day | None
     clauses: tuple[str, ...] = ()
 
     @property
@@ -151,7 +229,7 @@ class CompiledTreaty:
 class CompiledRules:
     """Everything compiled from a rules folder."""
 
-    vocabulary: Any  # model.Vocabulary
+    vocabulary: Vocabulary
     treaties: dict[str, CompiledTreaty]
     rules: tuple[CompiledRule, ...]
     used_relations: frozenset[str] = frozenset()

@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from ..core import Grade
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Grade = Literal["violation", "potential_violation", "indicator"]
 Provenance = Literal["verified_text", "unofficial_translation", "press_quotation", "summary", "our_translation"]
 FieldType = Literal["state", "id", "text", "boolean", "integer", "number", "date"]
 Scalar = Union[bool, int, float, str]

@@ -7,14 +7,10 @@ models: cross-references (kinds, fields, parties) are still the compiler's job.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from ..diagnostics import Diagnostic
-from ..errors import DiagnosticError
 from ._models import Scenario, Treaty, Vocabulary, World
 
 
@@ -85,24 +81,3 @@ def _describe_events(node: Any) -> bool:
         for value in node:
             found = _describe_events(value) or found
     return found
-
-
-def schema_text(kind: str) -> str:
-    """A file type's schema as stable JSON text: sorted keys, two-space indent, final newline."""
-    return json.dumps(schema_for(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_schemas(folder: Path) -> list[Path]:
-    """Write every file type's schema into ``folder`` (created if missing); return the paths written."""
-    written: list[Path] = []
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for kind, _ in FILE_TYPES:
-            path = folder / schema_name(kind)
-            path.write_text(schema_text(kind), encoding="utf-8")
-            written.append(path)
-    except OSError as exc:
-        where = exc.filename if isinstance(exc.filename, str) else str(folder)
-        raise DiagnosticError([Diagnostic(where, 1, 1, "SV241", f"cannot write the schemas: {exc.strerror}",
-                                          "pass --out with a folder you can write to")]) from None
-    return written

@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import click
-import orjson
 
 from ..engine import Finding
 from ..workbench import Change, Diff
+from ._grades import GRADE_LABEL
+from ._json import json_text
 from ._markdown import md_cell, md_inline
+from ._styled import Line, Mark, Span, Styled
 
-_MARK = {"added": ("+", "red"), "removed": ("-", "green"), "changed": ("~", "yellow")}
+_MARK = {"added": ("+", Mark.ADDED), "removed": ("-", Mark.REMOVED), "changed": ("~", Mark.CHANGED)}
 _SHOWN = ("rule", "grade", "date", "events")  # told as before → after; the other compared fields by a phrase
 _DIFFER = {"facts": "world facts differ", "exception": "exception differs", "explanation": "explanation differs",
            "citation": "the clause's quoted wording differs", "assumptions": "the assumptions it rests on differ"}
 
 
-def diff_text(diffs: list[Diff]) -> str:
+def diff_text(diffs: list[Diff]) -> Styled:
     """Per variant, a count line and one line per change, with what changed."""
     blocks = []
     for d in diffs:
-        lines = [click.style(f"{d.scenario}[{d.variant}]", bold=True) + (f"  {d.description}" if d.description else "")]
+        lines: list[Line] = [(Span(f"{d.scenario}[{d.variant}]", Mark.HEADING), f"  {d.description}" if d.description else "")]
         lines.extend(f"  note: {n}" for n in d.notes)
         lines.append(f"  {_counts(d)}")
         for change in d.changes:
-            sign, colour = _MARK[change.kind]
-            lines.append("  " + click.style(f"{sign} {change.kind:<8}", fg=colour, bold=True) + f" {_who(change.finding)}")
+            sign, mark = _MARK[change.kind]
+            lines.append(("  ", Span(f"{sign} {change.kind:<8}", mark), f" {_who(change.finding)}"))
             lines.extend(f"      {line}" for line in _details(change))
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) if blocks else "The scenario declares no variants."
+        blocks.append(Styled(tuple(lines)))
+    return Styled.join(blocks) if blocks else Styled(("The scenario declares no variants.",))
 
 
 def _counts(d: Diff) -> str:
@@ -39,7 +38,7 @@ def _counts(d: Diff) -> str:
 
 def _who(f: Finding) -> str:
     """A finding in one line: treaty/clause/rule, parties, grade and date."""
-    return f"{f.treaty}/{f.clause}/{f.rule}  {f.party} → {f.protected}  {f.grade.replace('_', ' ')}  {f.date}"
+    return f"{f.treaty}/{f.clause}/{f.rule}  {f.party} → {f.protected}  {GRADE_LABEL[f.grade].words}  {f.date}"
 
 
 def _value(finding: Finding, name: str) -> str:
@@ -85,12 +84,11 @@ def diff_markdown(diffs: list[Diff]) -> str:
                 f = c.finding
                 what = "; ".join(_what(c)) if c.kind == "changed" else f.explanation
                 parts.append(f"| {c.kind} | {f.treaty} / {f.clause} / {f.rule} | {f.party} → {f.protected} | "
-                             f"{f.grade.replace('_', ' ')} | {f.date} | {md_cell(what)} |")
+                             f"{GRADE_LABEL[f.grade].words} | {f.date} | {md_cell(what)} |")
             parts.append("")
     return "\n".join(parts) + "\n"
 
 
 def diff_json(diffs: list[Diff]) -> str:
     """Every variant's diff as one JSON object."""
-    payload: dict[str, Any] = {"diffs": [d.to_json() for d in diffs]}
-    return orjson.dumps(payload, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    return json_text({"diffs": [d.to_json() for d in diffs]})

@@ -1,4 +1,4 @@
-"""Write a Markdown report to disk with each scenario's timeline image beside it."""
+"""File writers: every file servanda writes (reports, timeline images, JSON Schemas), each failure a located diagnostic."""
 
 from __future__ import annotations
 
@@ -6,11 +6,42 @@ import re
 from pathlib import Path
 from typing import Sequence
 
+from ..diagnostics import Diagnostic
 from ..engine import Result, RuleSet
-from ..workbench import build_timeline
+from ..errors import DiagnosticError
+from ..language import FILE_TYPES, schema_for, schema_name
+from ..workbench import Timeline, build_timeline
+from ._findings import findings_json, findings_text
+from ._json import json_text
 from ._markdown import markdown_report, result_slugs
-from ._output import write_file
-from ._plot import save_timeline
+from ._plot import FORMATS, render_timeline
+from ._styled import Styled
+
+
+def write_file(path: Path, data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path`` and return it; raise SV241 when it cannot be written."""
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        raise DiagnosticError([Diagnostic(str(path), 1, 1, "SV241", f"cannot write the file: {exc.strerror or exc}",
+                                          "check that the folder exists and is writable")]) from None
+    return path
+
+
+def save_timeline(timeline: Timeline, path: Path) -> None:
+    """Draw ``timeline`` into ``path``; its extension (.png or .svg) chooses the format.
+
+    Raises ``DiagnosticError`` (SV240) for another extension, (SV241) when the file cannot be written.
+    """
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        shown = f"'{path.suffix}'" if path.suffix else "no extension"
+        raise DiagnosticError([Diagnostic(str(path), 1, 1, "SV240", f"cannot draw a timeline as {shown}",
+                                          "name the output FILE.png or FILE.svg")])
+    write_file(path, render_timeline(timeline, fmt))
 
 
 def timeline_image_path(report: Path, label: str) -> Path:
@@ -26,4 +57,36 @@ def write_markdown(rules: RuleSet, results: Sequence[Result], out: Path) -> list
     for result, image in zip(results, images):
         save_timeline(build_timeline(rules, result.scenario, result.findings), image)
         written.append(image)
+    return written
+
+
+def write_report(rules: RuleSet, results: Sequence[Result], fmt: str, out: Path) -> list[Path]:
+    """``check``'s report in ``fmt`` (text, json or markdown) into ``out``; the paths written, the report first.
+
+    A Markdown report gets each result's timeline SVG beside it.
+    """
+    if fmt == "markdown":
+        return write_markdown(rules, results, out)
+    text = findings_json(results) if fmt == "json" else str(Styled.join(findings_text(r) for r in results))
+    return [write_file(out, text + "\n")]
+
+
+def schema_text(kind: str) -> str:
+    """A file type's JSON Schema as the text ``servanda schema`` writes: the one JSON form, with a final newline."""
+    return json_text(schema_for(kind)) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every file type's schema into ``folder`` (created if missing); return the paths written."""
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind, _ in FILE_TYPES:
+            path = folder / schema_name(kind)
+            path.write_text(schema_text(kind), encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else str(folder)
+        raise DiagnosticError([Diagnostic(where, 1, 1, "SV241", f"cannot write the schemas: {exc.strerror}",
+                                          "pass --out with a folder you can write to")]) from None
     return written

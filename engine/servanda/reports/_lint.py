@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-import orjson
-
 from ..diagnostics import Diagnostic
 from ..language import CompiledRules
+from ._json import json_text
 
 
 def lint_text(folder: str, compiled: CompiledRules, warnings: list[Diagnostic], silenced: tuple[str, ...]) -> str:
@@ -30,4 +29,4 @@ def lint_json(folder: str, compiled: CompiledRules, warnings: list[Diagnostic], 
     """The warnings and what was compiled, as one JSON object."""
     payload = {"folder": folder, "treaties": len(compiled.treaties), "rules": len(compiled.rules),
                "silenced": sorted(silenced), "warnings": [w.to_json() for w in warnings]}
-    return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode()
+    return json_text(payload)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
-from ..engine import FactRef, Finding, GRADE_ORDER, Result
+from ..core import iso
+from ..engine import Fact, Finding, Result
 from ..language import Event
-from ._findings import GRADE_LABEL
+from ._grades import GRADE_LABEL
 
 NO_IMAGES = "_Timeline images are drawn only when the report is written to a file (`--out FILE.md`)._"
 
@@ -61,7 +62,7 @@ def _scenario(result: Result, slug: str, image: str | None) -> list[str]:
         lines += ["", f"![timeline]({image})"]
     if not result.findings:
         return lines + ["", "No findings."]
-    ordered = sorted(result.findings, key=lambda f: (f.date, GRADE_ORDER[f.grade], f.sort_key()))
+    ordered = sorted(result.findings, key=lambda f: (f.date, -f.grade.severity, f.sort_key()))
     lines += ["", "### Summary", "", "| grade | date | party → protected | treaty | clause | finding |", "|---|---|---|---|---|---|"]
     lines += [_row(f, slug) for f in ordered]
     events = {e.id: e for e in result.scenario.events}
@@ -79,14 +80,14 @@ def _anchor(slug: str, f: Finding) -> str:
 def _row(f: Finding, slug: str) -> str:
     """A finding's row in the summary table, linking to its section."""
     clause = f"{f.citation.article}: {f.citation.clause_title} (`{f.clause}`)"
-    cells = [GRADE_LABEL[f.grade], f.date, f"{f.party} → {f.protected}", f"`{f.treaty}`", clause,
+    cells = [GRADE_LABEL[f.grade].short, f.date, f"{f.party} → {f.protected}", f"`{f.treaty}`", clause,
              f"[`{f.id}`](#{_anchor(slug, f)})"]
     return "| " + " | ".join(md_cell(c) for c in cells) + " |"
 
 
 def _finding(f: Finding, slug: str, events: Mapping[str, Event]) -> list[str]:
     """A finding in full: the clause quoted in every language, explanation, exception, evidence, assumptions."""
-    lines = [f'#### <a id="{_anchor(slug, f)}"></a>{GRADE_LABEL[f.grade]} {f.date}: {f.party} → {f.protected}, '
+    lines = [f'#### <a id="{_anchor(slug, f)}"></a>{GRADE_LABEL[f.grade].short} {f.date}: {f.party} → {f.protected}, '
              f"{f.treaty} / {f.clause}",
              "", f"**{md_inline(f.citation.treaty_title)}**, {md_inline(f.citation.article)}: "
              f"{md_inline(f.citation.clause_title)} (clause `{f.clause}`, rule `{f.rule}`)"]
@@ -114,8 +115,8 @@ def _event(event: Event | None, event_id: str) -> str:
     return md_inline(f"- event `{event.id}`, {event.date}, `{event.kind}` ({fields})")
 
 
-def _fact(fact: FactRef) -> str:
+def _fact(fact: Fact) -> str:
     """A world fact as a list item: relation, fields, since when and where it came from."""
-    fields = ", ".join(f"{k}={v}" for k, v in fact.fields)
-    since = f"since {fact.since}" if fact.since else "no start date given"
+    fields = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
+    since = f"since {iso(fact.since)}" if fact.since is not None else "no start date given"
     return md_inline(f"- world fact `{fact.relation}` ({fields}), {since}, from {fact.origin}")

@@ -1,4 +1,4 @@
-"""Draw a timeline with matplotlib and write it as PNG or SVG (chosen by the file's extension).
+"""Draw a timeline with matplotlib, as PNG or SVG bytes.
 
 matplotlib is imported inside the functions: it takes a good part of a second, and ``import
 servanda`` must stay fast for everything that never draws.
@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic
-from ..errors import DiagnosticError
 from ..workbench import Interval, Timeline
-from ._output import write_file
+from ._grades import GRADE_COLOUR, GRADE_LABEL
 
 
 if TYPE_CHECKING:
@@ -23,8 +20,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FORMATS = ("png", "svg")
-GRADE_COLOUR = {"violation": "#d62728", "potential_violation": "#ff9f1c", "indicator": "#1f9bd1"}
-_GRADE_NAME = {"violation": "violation", "potential_violation": "potential violation", "indicator": "indicator"}
 _TREATY, _FACT, _EVENT, _ASSUMED_EDGE = "#b9cbe3", "#9cc79c", "#222222", "#7f93b8"
 
 
@@ -34,19 +29,6 @@ class _Row:
 
     y: float
     interval: Interval | None
-
-
-def save_timeline(timeline: Timeline, path: Path) -> None:
-    """Draw ``timeline`` into ``path``; its extension (.png or .svg) chooses the format.
-
-    Raises ``DiagnosticError`` (SV240) for another extension, (SV241) when the file cannot be written.
-    """
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        shown = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise DiagnosticError([Diagnostic(str(path), 1, 1, "SV240", f"cannot draw a timeline as {shown}",
-                                          "name the output FILE.png or FILE.svg")])
-    write_file(path, render_timeline(timeline, fmt))
 
 
 def render_timeline(timeline: Timeline, fmt: str) -> bytes:
@@ -140,7 +122,7 @@ def _markers(axes: Axes, timeline: Timeline, marker_y: dict[str, float]) -> None
         # Several findings on one day in one lane sit side by side rather than on top of each other.
         k = stacked[finding.lane, finding.day] = stacked.get((finding.lane, finding.day), -1) + 1
         shift = ScaledTranslation(k * 9 / 72, 0, axes.figure.dpi_scale_trans)
-        axes.plot([date2num(finding.day)], [marker_y[finding.lane] + 0.45], "D", color=GRADE_COLOUR[finding.grade],
+        axes.plot([date2num(finding.day)], [marker_y[finding.lane] + 0.45], "D", color=GRADE_COLOUR[finding.grade].image,
                   markeredgecolor="black", markeredgewidth=0.4, markersize=7, transform=axes.transData + shift)
 
 
@@ -181,8 +163,8 @@ def _legend() -> list[Any]:
 
     handles: list[Any] = [
         Line2D([], [], marker="o", linestyle="", color=_EVENT, label="event (hollow: other party named)"),
-        *(Line2D([], [], marker="D", linestyle="", color=c, markeredgecolor="black", markeredgewidth=0.4,
-                 label=_GRADE_NAME[g]) for g, c in GRADE_COLOUR.items()),
+        *(Line2D([], [], marker="D", linestyle="", color=c.image, markeredgecolor="black", markeredgewidth=0.4,
+                 label=GRADE_LABEL[g].words) for g, c in GRADE_COLOUR.items()),
         Patch(facecolor=_TREATY, edgecolor="#555555", label="treaty in force"),
         Patch(facecolor=_TREATY, edgecolor=_ASSUMED_EDGE, hatch="///", label="in force (assumed dates)"),
         Patch(facecolor=_FACT, edgecolor="#555555", label="world fact"),

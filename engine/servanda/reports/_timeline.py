@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import orjson
-
 from ..workbench import Interval, Timeline
-from ._findings import GRADE_LABEL
+from ._grades import GRADE_LABEL
+from ._json import json_text
 
 
 # On one day: what was in force, then the events, the world facts they made, and what they breached.
@@ -25,7 +24,7 @@ def timeline_text(timeline: Timeline) -> str:
     for e in timeline.events:
         items.append((e.day, _RANK["event"], e.lane, f"{e.day}  {e.lane}  event {e.id} {e.label}"))
     for f in timeline.findings:
-        line = f"{f.day}  {f.party}  {GRADE_LABEL[f.grade]} {f.treaty}/{f.clause} → {f.protected}  ({f.rule}, id {f.id})"
+        line = f"{f.day}  {f.party}  {GRADE_LABEL[f.grade].short} {f.treaty}/{f.clause} → {f.protected}  ({f.rule}, id {f.id})"
         items.append((f.day, _RANK["finding"], f.party, line))
     lines.append("")
     lines.extend(line for *_, line in sorted(items))
@@ -41,4 +40,4 @@ def _interval_line(interval: Interval) -> str:
 
 def timeline_json(timeline: Timeline) -> str:
     """The timeline's JSON form, indented, keys sorted."""
-    return orjson.dumps(timeline.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    return json_text(timeline.to_json())

@@ -6,7 +6,7 @@ confirmed by re-evaluation, timelines as data, rule coverage, and lint's static 
 Everything here returns plain data; the reports layer renders it.
 """
 
-from ._cases import diff_variants, evaluate_cases, evaluate_variant, select_variant
+from ._cases import diff_variants, evaluate_cases, evaluate_paths, evaluate_variant, select_variant
 from ._counterfactual import Counterfactual, Evidence, cleared, counterfactuals, every_counterfactual, evidence_of, minimal_removals
 from ._coverage import Coverage, RuleCoverage, coverage
 from ._diff import Change, Diff, diff_findings
@@ -46,6 +46,7 @@ __all__ = [
     "diff_findings",
     "diff_variants",
     "evaluate_cases",
+    "evaluate_paths",
     "evaluate_variant",
     "every_counterfactual",
     "evidence_of",

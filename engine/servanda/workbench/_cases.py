@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
-from ..diagnostics import did_you_mean, one_of
-from ..engine import LoadedScenario, Result, RuleSet, evaluate
+from ..diagnostics import Diagnostic
+from ..engine import LoadedScenario, Result, RuleSet, evaluate, load_scenario
 from ..errors import DiagnosticError
+from ..language import FeedReader, open_feed, scenario_paths
 from ._diff import Diff, diff_findings
 
 
@@ -16,7 +18,7 @@ def evaluate_cases(rules: RuleSet, scenario: LoadedScenario) -> list[Result]:
 
 
 def evaluate_variant(rules: RuleSet, scenario: LoadedScenario, name: str) -> Result:
-    """One variant's result; KeyError when the scenario has no variant ``name``."""
+    """One variant's result; a DiagnosticError (SV222) when the scenario has no variant ``name``."""
     variant = scenario.variant(name)
     return evaluate(variant.rules or rules, variant.scenario, variant=name)
 
@@ -25,19 +27,8 @@ def select_variant(rules: RuleSet, scenario: LoadedScenario, name: str | None) -
     """The rules and scenario of variant ``name`` (the baseline's when None); unknown names are diagnostics."""
     if name is None:
         return rules, scenario
-    _check_variant_names(scenario, [name])
     variant = scenario.variant(name)
     return variant.rules or rules, variant.scenario
-
-
-def _check_variant_names(scenario: LoadedScenario, names: Sequence[str]) -> None:
-    """SV222 for each name the scenario declares no variant for, located at its ``variants`` (else the file's start)."""
-    known = [v.name for v in scenario.variants]
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise DiagnosticError([scenario.document.diag(("variants",), "SV222", f"the scenario has no variant '{n}'",
-                                                      did_you_mean(n, known) or (one_of(known) if known else "it declares no variants"))
-                               for n in unknown])
 
 
 def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str] = ()) -> list[Diff]:
@@ -45,13 +36,45 @@ def diff_variants(rules: RuleSet, scenario: LoadedScenario, names: Sequence[str]
 
     An unknown name raises ``DiagnosticError`` located at the scenario's variants.
     """
-    _check_variant_names(scenario, names)
-    known = [v.name for v in scenario.variants]
+    scenario.check_variant_names(names)
     baseline = evaluate(rules, scenario)
     out: list[Diff] = []
-    for name in dict.fromkeys(names or known):  # a name given twice is compared once
+    for name in dict.fromkeys(names or [v.name for v in scenario.variants]):  # a name given twice is compared once
         variant = scenario.variant(name)
         result = evaluate_variant(rules, scenario, name)
         out.append(diff_findings(scenario.model.scenario, name, variant.description, variant.overlay.notes,
                                  baseline.findings, result.findings))
     return out
+
+
+def evaluate_paths(rules: RuleSet, paths: Sequence[Path], feed: Path | None = None,
+                   variants: bool = False) -> tuple[list[Result], list[Diagnostic]]:
+    """Every scenario file's result (each of its cases when ``variants``), and every input problem found on the way.
+
+    ``paths`` are files or folders of ``*.yaml`` files (none found: SV213). A file with problems
+    is skipped and its diagnostics kept, so one bad file never hides the others. With ``feed``
+    (a JSON Lines file), its events join each scenario's timeline, and its bad lines are reported.
+    """
+    results: list[Result] = []
+    problems: list[Diagnostic] = []
+    files = scenario_paths(list(paths))
+    if not files:
+        where = str(paths[0]) if paths else "."
+        problems.append(Diagnostic(where, 1, 1, "SV213", "no scenario files found", "pass .yaml files or folders holding them"))
+    for path in files:
+        try:
+            scenario = load_scenario(path, rules)
+        except DiagnosticError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        if feed is None:
+            results.extend(evaluate_cases(rules, scenario) if variants else [evaluate(rules, scenario)])
+            continue
+        reader = FeedReader(str(feed), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events))
+        try:
+            with open_feed(feed) as stream:
+                results.append(evaluate(rules, scenario, reader.read(stream)))
+        except OSError as exc:
+            problems.append(Diagnostic(str(feed), 1, 1, "SV001", f"cannot read the file: {exc.strerror}"))
+        problems.extend(reader.problems)
+    return results, problems

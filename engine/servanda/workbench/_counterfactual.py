@@ -21,8 +21,11 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..core import Roles
+from ..diagnostics import Diagnostic
 from ..engine import Finding, LoadedScenario, RuleSet, apply_overlay, evaluate
-from ..language import CompiledRule, Event, Overlay, Pattern, Ref
+from ..errors import DiagnosticError
+from ..language import AbsenceRule, CompiledRule, DurationRule, Event, Overlay, Pattern, Ref
 from ._evidence import shown_value
 
 MAX_EVIDENCE = 8  # at most 2**8 re-evaluations for the removals of one finding
@@ -69,7 +72,12 @@ class Counterfactual:
 
 def counterfactuals(rules: RuleSet, scenario: LoadedScenario, finding: Finding) -> tuple[Counterfactual, ...]:
     """Every minimal removal of evidence, then every confirmed timely addition, that clears ``finding``."""
-    rule = next(r for r in rules.compiled.rules if (r.treaty, r.clause, r.rule) == (finding.treaty, finding.clause, finding.rule))
+    rule = next((r for r in rules.compiled.rules if (r.treaty, r.clause, r.rule) == (finding.treaty, finding.clause, finding.rule)),
+                None)
+    if rule is None:
+        raise DiagnosticError([Diagnostic(scenario.path, 1, 1, "SV230", f"finding {finding.id} comes from rule "
+                                          f"{finding.treaty}/{finding.clause}/{finding.rule}, which these rules do not have",
+                                          "ask with the rules (or the variant) that produced the finding")])
     found = [Counterfactual("remove", removed=s) for s in minimal_removals(rules, scenario, finding)]
     for event in _timely_additions(rules, scenario, rule, finding):
         if cleared(rules, scenario, finding, Overlay(add_events=(event,))):
@@ -133,15 +141,15 @@ def cleared(rules: RuleSet, scenario: LoadedScenario, finding: Finding, overlay:
 def _timely_additions(rules: RuleSet, scenario: LoadedScenario, rule: CompiledRule, finding: Finding) -> list[Event]:
     """Candidate events that, dated the day before the finding, would answer or end what it reports."""
     day = dt.date.fromisoformat(finding.date).toordinal() - 1
-    roles = {"bound": finding.party, "protected": finding.protected}
+    roles = finding.roles
     taken = {e.id for e in scenario.events}
     out: list[Event] = []
-    if rule.shape == "absence":
+    if isinstance(rule, AbsenceRule):
         for n, pattern in enumerate(rule.unless):
             fields = _fields_from(pattern, roles, rules)
             if fields is not None:
                 out.append(Event(_fresh(f"would-answer-{n + 1}", taken), day, pattern.kind, fields))
-    elif rule.shape == "duration":
+    elif isinstance(rule, DurationRule):
         for fact in finding.facts:
             for kind, fields in _ending_events(rules, fact.relation, dict(fact.fields)):
                 out.append(Event(_fresh(f"would-end-{len(out) + 1}", taken), day, kind, fields))
@@ -157,7 +165,7 @@ def _fresh(base: str, taken: set[str]) -> str:
     return name
 
 
-def _fields_from(pattern: Pattern, roles: dict[str, str], rules: RuleSet) -> dict[str, Any] | None:
+def _fields_from(pattern: Pattern, roles: Roles, rules: RuleSet) -> dict[str, Any] | None:
     """An event's fields that satisfy the pattern's equalities; None when a required field stays unknown."""
     fields: dict[str, Any] = {}
     for cond in pattern.conds:
@@ -166,10 +174,10 @@ def _fields_from(pattern: Pattern, roles: dict[str, str], rules: RuleSet) -> dic
             if isinstance(value, Ref):
                 if not value.is_role:
                     return None
-                value = roles[value.alias]
+                value = roles.of(value.alias)
             fields[cond.field] = value
-        elif cond.op == "in" and cond.value:
-            fields[cond.field] = cond.value[0]
+        elif cond.op == "in" and cond.values:
+            fields[cond.field] = cond.values[0]
     return _complete(pattern.kind, fields, rules)
 
 

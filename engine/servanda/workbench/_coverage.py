@@ -17,11 +17,12 @@ A rule is fully covered when some result fires it and some result holds it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..engine import PairWindow, Result, RuleSet, Stretch, world_history
-from ..language import CompiledRule, CompiledRules
+from ..engine import PairWindow, Result, RuleSet, Stretch, timeline_of, world_history
+from ..language import CompiledRule, CompiledRules, DurationRule
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ def coverage(rules: RuleSet, results: Sequence[Result]) -> Coverage:
 
 def _meaning(rule: CompiledRule) -> tuple[object, ...]:
     """What decides when and how a rule fires (not its place in the compiled list, nor its wording)."""
-    return (rule.shape, rule.grade, rule.steps, rule.facts, rule.unless, rule.absence_days, rule.duration,
-            rule.more_than_days, rule.exceptions)
+    wording = ("index", "summary", "explanation", "citation")
+    return (rule.shape, *(getattr(rule, f.name) for f in dataclasses.fields(rule) if f.name not in wording))
 
 
 def _unique(labels: list[str]) -> tuple[str, ...]:
@@ -108,7 +109,7 @@ class _Judged:
         scenario = result.scenario
         self.compiled = compiled
         self.as_of = scenario.model.as_of.toordinal()
-        self.events = [e for e in scenario.events if e.day <= self.as_of]
+        self.events = timeline_of(scenario.events, self.as_of)
         self.context = scenario.context
         self._history: list[Stretch] | None = None
 
@@ -118,18 +119,13 @@ class _Judged:
     def exercises(self, rule: CompiledRule) -> bool:
         """Whether the timeline gives the rule something to judge while its treaty binds a pair."""
         windows = self._windows(rule.treaty)
-        if rule.duration is not None:
+        if isinstance(rule, DurationRule):
             if self._history is None:
-                self._history = world_history(self.compiled, self.context, self.events)
-            relation = rule.duration.kind
-            return any(_overlaps(s, w, self.as_of) for s in self._history if s.relation == relation for w in windows)
-        kind = rule.steps[0].kind
-        return any(_covers(w, e.day) for e in self.events if e.kind == kind for w in windows)
-
-
-def _covers(window: PairWindow, day: int) -> bool:
-    """Whether the pair is bound on ``day``."""
-    return (window.first is None or window.first <= day) and (window.last is None or day <= window.last)
+                self._history = world_history(self.compiled, self.context.facts, self.events)
+            relation = rule.fact.kind
+            return any(_overlaps(s, w, self.as_of) for s in self._history if s.fact.relation == relation for w in windows)
+        kind = rule.event_patterns[0].kind
+        return any(w.covers(e.day) for e in self.events if e.kind == kind for w in windows)
 
 
 def _overlaps(stretch: Stretch, window: PairWindow, as_of: int) -> bool:

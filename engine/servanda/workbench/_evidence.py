@@ -7,9 +7,10 @@ written as, what it resolved to and what was seen, so a person can follow it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
-from ..engine import MISSING, Stretch, holds, iso, resolve
+from ..core import Roles, iso
+from ..engine import MISSING, Bindings, Fields, Stretch, holds, resolve
 from ..language import Cond, Event, Pattern, Ref
 
 TIME_OPS = frozenset({"in_force", "within_days", "not_after", "at_start_of", "judged_by", "absent", "more_than_days",
@@ -125,30 +126,27 @@ def written(cond: Cond) -> str:
     if cond.op == "eq":
         return one(cond.value)
     if cond.op in ("in", "not_in"):
-        return f"{{{cond.op}: [{', '.join(one(v) for v in cond.value)}]}}"
+        return f"{{{cond.op}: [{', '.join(one(v) for v in cond.values)}]}}"
     return f"{{{'not' if cond.op == 'ne' else cond.op}: {one(cond.value)}}}"
 
 
-def check(cond: Cond, fields: Mapping[str, Any], bindings: Mapping[str, Mapping[str, Any]],
-          roles: Mapping[str, str]) -> CondCheck:
+def check(cond: Cond, fields: Fields, bindings: Bindings, roles: Roles | None) -> CondCheck:
     """Check one condition and keep everything a reader needs to follow it."""
     return CondCheck(cond.field, cond.op, written(cond), _compared_with(cond, bindings, roles),
                      plain(fields.get(cond.field, MISSING)), holds(cond, fields, bindings, roles))
 
 
-def _compared_with(cond: Cond, bindings: Mapping[str, Mapping[str, Any]], roles: Mapping[str, str]) -> Any:
+def _compared_with(cond: Cond, bindings: Bindings, roles: Roles | None) -> Any:
     """The value (or values) a condition compares the field with, once references are resolved."""
     return plain(cond.value if cond.op in ("in", "not_in", "exists") else resolve(cond.value, bindings, roles))
 
 
-def check_all(conds: tuple[Cond, ...], fields: Mapping[str, Any], bindings: Mapping[str, Mapping[str, Any]],
-              roles: Mapping[str, str]) -> tuple[CondCheck, ...]:
+def check_all(conds: tuple[Cond, ...], fields: Fields, bindings: Bindings, roles: Roles | None) -> tuple[CondCheck, ...]:
     """Every condition of a pattern, checked in the order written."""
     return tuple(check(c, fields, bindings, roles) for c in conds)
 
 
-def unchecked(conds: tuple[Cond, ...], bindings: Mapping[str, Mapping[str, Any]],
-              roles: Mapping[str, str]) -> tuple[CondCheck, ...]:
+def unchecked(conds: tuple[Cond, ...], bindings: Bindings, roles: Roles | None) -> tuple[CondCheck, ...]:
     """The conditions of a pattern nothing was checked against: what they resolve to, nothing seen."""
     return tuple(CondCheck(c.field, c.op, written(c), _compared_with(c, bindings, roles), None, False) for c in conds)
 
@@ -160,13 +158,13 @@ def event_item(event: Event) -> Item:
 
 def fact_item(stretch: Stretch) -> Item:
     """A world fact's stretch as evidence."""
-    since = iso(stretch.since) if stretch.since is not None else None
+    fact = stretch.fact
+    since = iso(fact.since) if fact.since is not None else None
     ended = iso(stretch.live_until - 1) if stretch.live_until is not None else None
-    return Item("fact", stretch.origin, stretch.relation, since, tuple(sorted(stretch.fields.items())), ended=ended)
+    return Item("fact", fact.origin, fact.relation, since, tuple(fact.fields.items()), ended=ended)
 
 
-def pattern_check(pattern: Pattern, role: Role, item: Item,
-                  bindings: Mapping[str, Mapping[str, Any]], roles: Mapping[str, str],
+def pattern_check(pattern: Pattern, role: Role, item: Item, bindings: Bindings, roles: Roles | None,
                   extra: tuple[CondCheck, ...] = ()) -> PatternCheck:
     """A pattern checked against one item, with any time conditions that belong to it."""
     return PatternCheck(role, pattern.alias, pattern.kind, check_all(pattern.conds, dict(item.fields), bindings, roles) + extra,

@@ -1,8 +1,8 @@
 """Evidence chains: how a finding follows from treaty, clause, rule, conditions and events; and why-not.
 
-Built from the reference evaluator's emissions (every way a rule concluded), so a chain
-shows each condition as written, as resolved and as seen, with the event or world fact
-that satisfied it. ``why_not`` resolves a clause and delegates the search to ``whynot``.
+Built from the explainer's emissions (every way a rule concluded: see ``engine._explainer``),
+so a chain shows each condition as written, as resolved and as seen, with the event or world
+fact that satisfied it. ``why_not`` resolves a clause and delegates the search to ``_whynot``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..diagnostics import Diagnostic, did_you_mean, one_of
-from ..engine import (Emission, Finding, LoadedScenario, PairWindow, RuleSet, apply_exceptions, conclude, emissions,
-    iso, merge)
+from ..core import Grade, iso
+from ..engine import Emission, Finding, LoadedScenario, PairWindow, RuleSet, apply_exceptions, emissions, merge, timeline_of
 from ..errors import DiagnosticError
-from ..language import CompiledRule, CompiledRules, Event, GradeException, QuotedText
+from ..language import AbsenceRule, CompiledRule, CompiledRules, DurationRule, Event, GradeException, QuotedText
 from ._counterfactual import Counterfactual, counterfactuals, search_note
 from ._evidence import CondCheck, PatternCheck, check_all, event_item, fact_item, pattern_check, unchecked
 from ._timing import absence_extras, duration_extras, live_at, step_extras, unless_misses
@@ -62,7 +62,7 @@ class ExceptionPart:
     """An exception that changed the grade, with its conditions as checked."""
 
     id: str
-    grade: str
+    grade: Grade | None  # None: the exception cleared the match
     note: str
     conds: tuple[CondCheck, ...]
 
@@ -78,7 +78,7 @@ class RulePart:
     id: str
     shape: str
     summary: str
-    grade: str
+    grade: Grade
     exception: ExceptionPart | None
     amended: bool = False  # written by a variant's hypothetical amendment, not by the treaty file
 
@@ -130,7 +130,7 @@ def explain_finding(rules: RuleSet, scenario: LoadedScenario, finding_id: str) -
     as_of = scenario.model.as_of.toordinal()
     found: dict[str, list[tuple[Emission, Finding]]] = {}
     for emission in emissions(rules.compiled, scenario.context, scenario.events, as_of):
-        finding = conclude(emission, scenario.context)
+        finding = emission.conclude(scenario.context)
         if finding is not None:
             found.setdefault(finding.id, []).append((emission, finding))
     if finding_id not in found:
@@ -139,7 +139,7 @@ def explain_finding(rules: RuleSet, scenario: LoadedScenario, finding_id: str) -
     finding = functools.reduce(merge, (f for _, f in matches[1:]), matches[0][1])
     first = matches[0][0]
     window = _window(scenario, first)
-    timeline = [e for e in scenario.events if e.day <= as_of]
+    timeline = timeline_of(scenario.events, as_of)
     return Explanation(
         scenario=scenario.label, finding=finding,
         treaty=_treaty(rules.compiled, scenario, window), clause=_clause(first.rule),
@@ -206,9 +206,7 @@ def _resolve_clause(rules: CompiledRules, scenario: LoadedScenario, text: str) -
 
 def _window(scenario: LoadedScenario, emission: Emission) -> PairWindow:
     """The in-force window of the emission's role pair."""
-    rule, roles = emission.rule, emission.roles
-    return next(w for w in scenario.context.pairs
-                if (w.treaty, w.bound, w.protected) == (rule.treaty, roles["bound"], roles["protected"]))
+    return next(w for w in scenario.context.pairs if (w.treaty, w.roles) == (emission.rule.treaty, emission.roles))
 
 
 def _treaty(rules: CompiledRules, scenario: LoadedScenario, window: PairWindow) -> TreatyPart:
@@ -245,25 +243,24 @@ def _amended(rules: RuleSet, rule: CompiledRule) -> bool:
 def _exception(exc: GradeException, teller: Emission) -> ExceptionPart:
     """An applied exception with its conditions checked against the event it names."""
     fields = teller.bindings.get(exc.alias, {})
-    return ExceptionPart(exc.id, exc.grade, exc.note, check_all(exc.conds, fields, teller.bindings, {}))
+    return ExceptionPart(exc.id, exc.grade, exc.note, check_all(exc.conds, fields, teller.bindings, None))
 
 
 def _chain(emission: Emission, window: PairWindow, timeline: Sequence[Event], as_of: int) -> Chain:
     """One emission's patterns and time conditions, checked again one by one."""
     rule, roles, bindings = emission.rule, emission.roles, emission.bindings
     day = iso(emission.day)
-    if rule.shape == "duration":
-        assert rule.duration is not None and rule.more_than_days is not None
+    if isinstance(rule, DurationRule):
         stretch = emission.facts[0]
-        return Chain(day, (pattern_check(rule.duration, "duration", fact_item(stretch), bindings, roles),),
+        return Chain(day, (pattern_check(rule.fact, "duration", fact_item(stretch), bindings, roles),),
                      duration_extras(stretch, window, rule.more_than_days, as_of))
-    steps = tuple(pattern_check(s, "step", event_item(e), bindings, roles) for s, e in zip(rule.steps, emission.events))
-    facts = tuple(pattern_check(p, "fact", fact_item(f), bindings, roles) for p, f in zip(rule.facts, emission.facts))
-    if rule.shape == "absence":
+    steps = tuple(pattern_check(s, "step", event_item(e), bindings, roles) for s, e in zip(rule.event_patterns, emission.events))
+    if isinstance(rule, AbsenceRule):
         trigger = emission.events[0]
         unless = tuple(PatternCheck("unless", u.alias, u.kind, unchecked(u.conds, {}, roles), None) for u in rule.unless)
         return Chain(day, steps + unless, absence_extras(rule, trigger, window, timeline, as_of),
                      unless_misses(rule, trigger, window, timeline))
+    facts = tuple(pattern_check(p, "fact", fact_item(f), bindings, roles) for p, f in zip(rule.facts, emission.facts))
     timing = [c for i in range(len(rule.steps)) for c in step_extras(rule, i, emission.events, window)]
     timing.extend(live_at(f, emission.day) for f in emission.facts)
     return Chain(day, steps + facts, tuple(timing))

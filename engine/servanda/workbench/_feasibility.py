@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from ..engine import holds
-from ..language import Cond, FieldSpec, Pattern, Ref
+from ..language import Cond, FieldSpec, Op, Pattern, Ref
 
 Slot = tuple[str, str]  # (alias, field); a role is ("", "bound") or ("", "protected")
 Specs = Callable[[Pattern], Mapping[str, FieldSpec]]
@@ -134,10 +134,10 @@ class Analysis:
                 cls.problem = f"{_name(slot)} cannot both equal and differ from {_name(_ref_slot(value))}"
             return
         if cond.op in ("eq", "in"):
-            allowed = frozenset(value) if cond.op == "in" else frozenset([value])
+            allowed = frozenset(cond.values)
             cls.candidates = allowed if cls.candidates is None else cls.candidates & allowed
         elif cond.op in ("ne", "not_in"):
-            cls.excluded |= set(value) if cond.op == "not_in" else {value}
+            cls.excluded |= set(cond.values)
         elif cond.op != "exists":
             cls.bounds.append(cond)
 
@@ -164,7 +164,7 @@ class Analysis:
         possible = self._domain(cls)
         if possible is None:
             return None
-        return frozenset(v for v in possible - cls.excluded if all(holds(b, {b.field: v}, {}, {}) for b in cls.bounds))
+        return frozenset(v for v in possible - cls.excluded if all(holds(b, {b.field: v}, {}, None) for b in cls.bounds))
 
     def _domain(self, cls: SlotClass) -> frozenset[Any] | None:
         """The values the class may take before its exclusions and ranges: constants, parties and closed sets."""
@@ -189,8 +189,8 @@ def _closed(spec: FieldSpec | None) -> frozenset[Any] | None:
 
 def _range_possible(bounds: list[Cond]) -> bool:
     """Whether some value satisfies every comparison with a constant (values of one field compare)."""
-    lows = [(b.value, b.op == "gt") for b in bounds if b.op in ("gt", "gte")]
-    highs = [(b.value, b.op == "lt") for b in bounds if b.op in ("lt", "lte")]
+    lows: list[tuple[Any, bool]] = [(b.value, b.op == "gt") for b in bounds if b.op in ("gt", "gte")]
+    highs: list[tuple[Any, bool]] = [(b.value, b.op == "lt") for b in bounds if b.op in ("lt", "lte")]
     if not lows or not highs:
         return True
     low = max(lows, key=lambda x: (x[0], x[1]))
@@ -208,11 +208,11 @@ def implied(cond: Cond, slot: Slot, analysis: Analysis) -> bool:
     cls = analysis.class_of(slot)
     possible = _closed(analysis.spec(slot)) if cls is None else analysis.left(cls)
     if possible is not None:
-        return all(holds(cond, {cond.field: v}, {}, {}) for v in possible)
+        return all(holds(cond, {cond.field: v}, {}, None) for v in possible)
     if cls is None:
         return False
     if cond.op in ("ne", "not_in"):
-        return set(cond.value if cond.op == "not_in" else (cond.value,)) <= cls.excluded
+        return set(cond.values) <= cls.excluded
     if cond.op in ("gt", "gte", "lt", "lte"):
         return not _range_possible(cls.bounds + [_negate(cond)])
     return False
@@ -220,5 +220,6 @@ def implied(cond: Cond, slot: Slot, analysis: Analysis) -> bool:
 
 def _negate(cond: Cond) -> Cond:
     """The comparison true exactly where ``cond`` is false (for values that are present)."""
-    flipped = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}[cond.op]
-    return Cond(cond.field, flipped, cond.value, cond.backend)
+    flipped: dict[str, Op] = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
+    return Cond(cond.field, flipped[cond.op], cond.value, cond.backend)
+

@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 
 from ..diagnostics import Diagnostic
 from ..engine import RuleSet
-from ..language import CompiledRule, CompiledRules, Cond, Document, FieldSpec, Key, Pattern, Ref, load_yaml
+from ..language import AbsenceRule, CompiledRule, CompiledRules, Cond, Document, DurationRule, FieldSpec, Key, Pattern, Ref
 from ._feasibility import Analysis, Specs, implied
 
 LINT_CODES = ("SV301", "SV302", "SV303", "SV304", "SV305", "SV306", "SV307")
@@ -23,7 +23,7 @@ _RANK = {"verified_text": 3, "unofficial_translation": 2, "press_quotation": 1, 
 
 def lint(rules: RuleSet) -> list[Diagnostic]:
     """Every warning about a compiled rules folder, sorted by location."""
-    vocabulary = load_yaml(Path(rules.path) / "vocabulary.yaml")
+    vocabulary = rules.vocabulary_document or Document(str(Path(rules.path) / "vocabulary.yaml"), None, {})
     places = _rule_places(rules.documents)
     found: list[Diagnostic] = []
     for doc in rules.documents:
@@ -31,7 +31,7 @@ def lint(rules: RuleSet) -> list[Diagnostic]:
     found.extend(_unused_kinds(rules.compiled, vocabulary))
     for rule in rules.compiled.rules:
         doc, key = places[rule.key]
-        analysis = _analysis(rules.compiled, rule, _firing(rule))
+        analysis = _analysis(rules.compiled, rule, rule.patterns)
         found.extend(_never_fires(rules.compiled, rule, analysis, doc, key))
         found.extend(_shadowing_exceptions(rule, analysis, doc, key))
     found.extend(_twins(rules.compiled.rules, places))
@@ -77,7 +77,7 @@ def _clause_checks(doc: Document) -> Iterator[Diagnostic]:
 
 def _unused_kinds(compiled: CompiledRules, vocabulary: Document) -> Iterator[Diagnostic]:
     """Event kinds no rule waits for and whose effects touch no relation a rule reads."""
-    kinds = {p.kind for r in compiled.rules for p in r.steps + r.unless}
+    kinds = {p.kind for r in compiled.rules for p in r.event_patterns + (r.unless if isinstance(r, AbsenceRule) else ())}
     for name, spec in compiled.vocabulary.kinds.items():
         touched = {e.add or e.remove for e in spec.effects}
         if name not in kinds and not touched & compiled.used_relations:
@@ -94,18 +94,13 @@ def _specs(compiled: CompiledRules) -> Specs:
     return fields
 
 
-def _firing(rule: CompiledRule) -> tuple[Pattern, ...]:
-    """The patterns every finding of the rule matched."""
-    return rule.steps + rule.facts + ((rule.duration,) if rule.duration else ())
-
-
 def _pattern_key(rule: CompiledRule, alias: str) -> Key:
-    """Where a firing pattern is written in its rule."""
-    if any(p.alias == alias for p in rule.steps):
+    """Where a pattern a match binds is written in its rule."""
+    if isinstance(rule, DurationRule):
+        return ("duration",)
+    if any(p.alias == alias for p in rule.event_patterns):
         return ("match", alias)
-    if any(p.alias == alias for p in rule.facts):
-        return ("facts", alias)
-    return ("duration",)
+    return ("facts", alias)
 
 
 def _analysis(compiled: CompiledRules, rule: CompiledRule, patterns: tuple[Pattern, ...]) -> Analysis:
@@ -119,7 +114,7 @@ def _never_fires(compiled: CompiledRules, rule: CompiledRule, analysis: Analysis
     for (alias, fname), conditions, problem in analysis.problems():
         yield doc.diag(key + _pattern_key(rule, alias) + ("where", fname), "SV301",
                        f"rule '{rule.rule}' can never fire: {conditions}, but {problem}", "fix or remove the conditions")
-    for ui, pattern in enumerate(rule.unless):
+    for ui, pattern in enumerate(rule.unless if isinstance(rule, AbsenceRule) else ()):
         for (_, fname), conditions, problem in _analysis(compiled, rule, (pattern,)).problems():
             yield doc.diag(key + ("absence", "unless", ui, "where", fname), "SV301",
                            f"'unless' event {ui} of rule '{rule.rule}' can never happen: {conditions}, but {problem}",
@@ -129,7 +124,7 @@ def _never_fires(compiled: CompiledRules, rule: CompiledRule, analysis: Analysis
 def _shadowing_exceptions(rule: CompiledRule, analysis: Analysis, doc: Document, key: Key) -> Iterator[Diagnostic]:
     """A clearing exception whose conditions every match already meets: the rule can never report anything."""
     for i, exc in enumerate(rule.exceptions):  # compiled one for one from the rule's 'exceptions' list
-        if exc.grade != "cleared":
+        if exc.grade is not None:
             return  # the first exception that holds decides: from here on some matches may keep a grade
         if all(implied(c, (exc.alias, c.field), analysis) for c in exc.conds):
             yield doc.diag(key + ("exceptions", i), "SV306",
@@ -140,7 +135,7 @@ def _shadowing_exceptions(rule: CompiledRule, analysis: Analysis, doc: Document,
 
 def _canonical(rule: CompiledRule) -> tuple[Any, ...]:
     """The rule's meaning with aliases renamed by position, so that two spellings of one rule compare equal."""
-    names = {p.alias: f"s{i}" for i, p in enumerate(rule.steps)} | {p.alias: f"f{i}" for i, p in enumerate(rule.facts)}
+    names = {p.alias: f"s{i}" for i, p in enumerate(rule.event_patterns)} | {p.alias: f"f{i}" for i, p in enumerate(rule.fact_patterns)}
 
     def cond(c: Cond) -> str:
         value = c.value
@@ -156,11 +151,15 @@ def _canonical(rule: CompiledRule) -> tuple[Any, ...]:
         return (p.source, p.kind, tuple(sorted(cond(c) for c in p.conds)), names.get(p.after or ""), p.within_days)
 
     # The first exception that holds decides: the exceptions up to the last clearing one, in order, say which matches report.
-    last = max((i for i, e in enumerate(rule.exceptions) if e.grade == "cleared"), default=-1)
-    deciding = tuple((names.get(e.alias, e.alias), tuple(sorted(cond(c) for c in e.conds)), e.grade == "cleared")
+    last = max((i for i, e in enumerate(rule.exceptions) if e.grade is None), default=-1)
+    deciding = tuple((names.get(e.alias, e.alias), tuple(sorted(cond(c) for c in e.conds)), e.grade is None)
                      for e in rule.exceptions[:last + 1])
-    return (rule.shape, tuple(pattern(p) for p in rule.steps), tuple(pattern(p) for p in rule.facts), pattern(rule.duration),
-            frozenset(pattern(p) for p in rule.unless), rule.absence_days, rule.more_than_days, deciding)
+    shape: tuple[Any, ...] = (tuple(pattern(p) for p in rule.event_patterns), tuple(pattern(p) for p in rule.fact_patterns))
+    if isinstance(rule, AbsenceRule):
+        shape += (frozenset(pattern(p) for p in rule.unless), rule.days)
+    if isinstance(rule, DurationRule):
+        shape += (rule.more_than_days,)
+    return (rule.shape, *shape, deciding)
 
 
 def _twins(rules: tuple[CompiledRule, ...], places: dict[str, tuple[Document, Key]]) -> Iterator[Diagnostic]:

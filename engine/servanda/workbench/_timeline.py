@@ -1,7 +1,7 @@
 """A scenario's timeline as data: one lane per state, with events, world-fact stretches, treaty windows and findings.
 
-Pure data, built from what the engine already knows (the scenario's events, the reference
-evaluator's world history, the context's role pairs and the findings); renderers draw or print it.
+Pure data, built from what the engine already knows (the scenario's events, the world's
+history, the context's role pairs and the findings); renderers draw or print it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping, Sequence
 
-from ..engine import Context, Finding, LoadedScenario, RuleSet, Stretch, world_history
+from ..core import Grade
+from ..engine import Context, Finding, LoadedScenario, RuleSet, Stretch, timeline_of, world_history
 
 NO_STATE = "—"  # the lane of an event or fact that names no state (a vocabulary may allow one)
 _NO_STATE_NAME = "no state"
@@ -71,7 +72,7 @@ class FindingMark:
     """A finding on the day the breach was complete, in the bound party's lane."""
 
     day: dt.date
-    grade: str
+    grade: Grade
     treaty: str
     clause: str
     rule: str
@@ -128,13 +129,13 @@ def build_timeline(rules: RuleSet, scenario: LoadedScenario, findings: Sequence[
     """The scenario's (or a variant's own scenario's) timeline up to its ``as_of``, with the given findings placed on it."""
     vocabulary = rules.compiled.vocabulary
     as_of = scenario.model.as_of
-    dated = [e for e in scenario.events if e.day <= as_of.toordinal()]
+    dated = timeline_of(scenario.events, as_of.toordinal())
     events = tuple(
         EventMark(e.date, e.id, e.kind, _lanes(vocabulary.kinds[e.kind].fields, e.fields),
                   _label(e.kind, vocabulary.kinds[e.kind].fields, e.fields))
         for e in sorted(dated, key=lambda e: (e.day, e.id)))
-    stretches = world_history(rules.compiled, scenario.context, dated)
-    facts = [_fact_interval(s, vocabulary.relations[s.relation].fields, as_of) for s in stretches
+    stretches = world_history(rules.compiled, scenario.context.facts, dated)
+    facts = [_fact_interval(s, vocabulary.relations[s.fact.relation].fields, as_of) for s in stretches
              if (_first_day(s) or 0) <= as_of.toordinal()]
     marks = tuple(sorted((_finding_mark(f) for f in findings), key=lambda m: (m.day, m.treaty, m.clause, m.party, m.id)))
     seen = {lane for e in events for lane in e.lanes} | {lane for i in facts for lane in i.lanes}
@@ -180,13 +181,14 @@ def _fact_interval(stretch: Stretch, specs: Mapping[str, Any], as_of: dt.date) -
     first = _first_day(stretch)
     # A fact removed on day D is live at the start of D (live_until = D + 1): D is its last day.
     end, ongoing = _until(stretch.live_until - 1 if stretch.live_until is not None else None, as_of)
-    return Interval("fact", stretch.relation, _lanes(specs, stretch.fields), _date(first), end, ongoing,
-                    _label(stretch.relation, specs, stretch.fields), stretch.origin)
+    fact = stretch.fact
+    return Interval("fact", fact.relation, _lanes(specs, fact.fields), _date(first), end, ongoing,
+                    _label(fact.relation, specs, fact.fields), fact.origin)
 
 
 def _first_day(stretch: Stretch) -> int | None:
     """The day a fact became true: its ``since``, else the day it became live (None: before the timeline)."""
-    return stretch.since if stretch.since is not None else stretch.live_from
+    return stretch.fact.since if stretch.fact.since is not None else stretch.live_from
 
 
 def _until(last: int | None, as_of: dt.date) -> tuple[dt.date, bool]:

@@ -14,9 +14,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..engine import (Bindings, Emission, LoadedScenario, PairWindow, Stretch, apply_exceptions, conclude, emissions,
-    treaty_window, world_history)
-from ..language import CompiledRule, CompiledRules, Event, Pattern
+from ..engine import (Bindings, Emission, LoadedScenario, PairWindow, Stretch, apply_exceptions, emissions, timeline_of,
+                      treaty_window, world_history)
+from ..language import AbsenceRule, CompiledRule, CompiledRules, DurationRule, Event, EventsRule, Pattern
 from ._evidence import PatternCheck, Role, event_item, fact_item, failure, pattern_check, span, unchecked, wanted
 from ._timing import absence_extras, duration_extras, live_at, step_extras
 
@@ -85,8 +85,8 @@ def search_clause(rules: CompiledRules, scenario: LoadedScenario, treaty: str, c
     ``written`` names the rules the treaty file gives the clause, so that those a variant left out are named.
     """
     as_of = scenario.model.as_of.toordinal()
-    timeline = [e for e in scenario.events if e.day <= as_of]
-    history = world_history(rules, scenario.context, timeline)
+    timeline = timeline_of(scenario.events, as_of)
+    history = world_history(rules, scenario.context.facts, timeline)
     own = tuple(r for r in rules.rules if (r.treaty, r.clause) == (treaty, clause))
     windows = [w for w in scenario.context.pairs if w.treaty == treaty and party in (None, w.bound)]
     emitted = list(emissions(dataclasses.replace(rules, rules=own), scenario.context, timeline, as_of))
@@ -96,8 +96,7 @@ def search_clause(rules: CompiledRules, scenario: LoadedScenario, treaty: str, c
     verdicts = []
     for rule in own:
         for window in windows:
-            mine = [e for e in emitted if e.rule.index == rule.index and (e.roles["bound"], e.roles["protected"])
-                    == (window.bound, window.protected)]
+            mine = [e for e in emitted if e.rule.index == rule.index and e.roles == window.roles]
             verdicts.append(_verdict(rule, window, mine, scenario, timeline, history, as_of, cap))
     return WhyNot(scenario.label, treaty, clause, party, scenario.model.as_of.isoformat(), tuple(notes),
                   tuple(verdicts))
@@ -128,7 +127,7 @@ def _verdict(rule: CompiledRule, window: PairWindow, emitted: list[Emission], sc
              timeline: Sequence[Event], history: Sequence[Stretch], as_of: int, cap: int) -> Verdict:
     """Fired (with the finding ids), cleared by an exception, or the closest partial match."""
     head = (rule.rule, rule.shape, window.bound, window.protected, span(window.first, window.last))
-    found = [conclude(e, scenario.context) for e in emitted]
+    found = [e.conclude(scenario.context) for e in emitted]
     ids = tuple(sorted({f.id for f in found if f is not None}))
     if ids:
         fired = f"fired: {len(ids)} finding{'s' if len(ids) != 1 else ''} ({', '.join(ids)})"
@@ -159,36 +158,43 @@ class _Search:
                  history: Sequence[Stretch], as_of: int, cap: int) -> None:
         """A search for ``rule`` and ``window``'s pair over the timeline and world history, up to ``cap`` assignments."""
         self.rule, self.window, self.timeline, self.history, self.as_of, self.cap = rule, window, timeline, history, as_of, cap
-        self.roles = {"bound": window.bound, "protected": window.protected}
+        self.roles = window.roles
         self.tried, self.capped = 0, False
         self._best: tuple[tuple[int, int], tuple[PatternCheck, ...]] | None = None
 
     def run(self) -> None:
         """Try every candidate assignment for the rule's shape, up to the cap."""
         rule = self.rule
-        if rule.shape == "events":
-            self._events([], [], [], {})
-        elif rule.shape == "absence":
-            step = rule.steps[0]
-            triggers = self._of_kind(step.kind, [])
-            for event in triggers:
-                if self._full():
-                    return
-                extras = absence_extras(rule, event, self.window, self.timeline, self.as_of)
-                self._leaf([pattern_check(step, "step", event_item(event), {step.alias: dict(event.fields)}, self.roles, extras)])
-            if not triggers:
-                self._nothing([], step, "step", {})
+        if isinstance(rule, EventsRule):
+            self._events(rule, [], [], [], {})
+        elif isinstance(rule, AbsenceRule):
+            self._absence(rule)
         else:
-            pattern, limit = rule.duration, rule.more_than_days
-            assert pattern is not None and limit is not None
-            stretches = [s for s in self.history if s.relation == pattern.kind]
-            for stretch in stretches:
-                if self._full():
-                    return
-                self._leaf([pattern_check(pattern, "duration", fact_item(stretch), {pattern.alias: stretch.fields}, self.roles,
-                                          duration_extras(stretch, self.window, limit, self.as_of))])
-            if not stretches:
-                self._nothing([], pattern, "duration", {})
+            self._duration(rule)
+
+    def _absence(self, rule: AbsenceRule) -> None:
+        """Each event of the trigger's kind, checked against its conditions, the pair's window and the unless events."""
+        step = rule.trigger
+        triggers = self._of_kind(step.kind, [])
+        for event in triggers:
+            if self._full():
+                return
+            extras = absence_extras(rule, event, self.window, self.timeline, self.as_of)
+            self._leaf([pattern_check(step, "step", event_item(event), {step.alias: dict(event.fields)}, self.roles, extras)])
+        if not triggers:
+            self._nothing([], step, "step", {})
+
+    def _duration(self, rule: DurationRule) -> None:
+        """Each stretch of the rule's relation, checked against its conditions and how long it lasted."""
+        pattern, limit = rule.fact, rule.more_than_days
+        stretches = [s for s in self.history if s.fact.relation == pattern.kind]
+        for stretch in stretches:
+            if self._full():
+                return
+            self._leaf([pattern_check(pattern, "duration", fact_item(stretch), {pattern.alias: stretch.fact.fields}, self.roles,
+                                      duration_extras(stretch, self.window, limit, self.as_of))])
+        if not stretches:
+            self._nothing([], pattern, "duration", {})
 
     def best(self) -> tuple[tuple[int, int], tuple[PatternCheck, ...]]:
         """The assignment that got furthest, with its score."""
@@ -199,10 +205,11 @@ class _Search:
         """The timeline's events of ``kind`` not already chosen for an earlier step."""
         return [e for e in self.timeline if e.kind == kind and all(e is not c for c in chosen)]
 
-    def _events(self, checks: list[PatternCheck], events: list[Event], facts: list[Stretch], bindings: Bindings) -> None:
+    def _events(self, rule: EventsRule, checks: list[PatternCheck], events: list[Event], facts: list[Stretch],
+                bindings: Bindings) -> None:
         """Steps in order, then fact patterns; every failing candidate ends an assignment."""
-        i, rule = len(checks), self.rule
-        patterns = rule.steps + rule.facts
+        i = len(checks)
+        patterns = rule.patterns
         if i == len(patterns):
             self._leaf(checks)
             return
@@ -215,23 +222,23 @@ class _Search:
                 tried += 1
                 check = pattern_check(pattern, "step", event_item(event), bindings, self.roles,
                                       step_extras(rule, i, events + [event], self.window))
-                self._next(checks, check, events + [event], facts, {**bindings, pattern.alias: dict(event.fields)})
+                self._next(rule, checks, check, events + [event], facts, {**bindings, pattern.alias: dict(event.fields)})
         else:
-            for stretch in (s for s in self.history if s.relation == pattern.kind and all(s is not f for f in facts)):
+            for stretch in (s for s in self.history if s.fact.relation == pattern.kind and all(s is not f for f in facts)):
                 if self._full():
                     return
                 tried += 1
                 check = pattern_check(pattern, "fact", fact_item(stretch), bindings, self.roles,
                                       (live_at(stretch, events[-1].day),))
-                self._next(checks, check, events, facts + [stretch], {**bindings, pattern.alias: stretch.fields})
+                self._next(rule, checks, check, events, facts + [stretch], {**bindings, pattern.alias: stretch.fact.fields})
         if not tried:
             self._nothing(checks, pattern, "step" if pattern.source == "event" else "fact", bindings)
 
-    def _next(self, checks: list[PatternCheck], check: PatternCheck, events: list[Event], facts: list[Stretch],
-              bindings: Bindings) -> None:
+    def _next(self, rule: EventsRule, checks: list[PatternCheck], check: PatternCheck, events: list[Event],
+              facts: list[Stretch], bindings: Bindings) -> None:
         """Go on to the next pattern when this one held, else end the assignment here."""
         if check.holds:
-            self._events(checks + [check], events, facts, bindings)
+            self._events(rule, checks + [check], events, facts, bindings)
         else:
             self._leaf(checks + [check])
 

@@ -173,11 +173,12 @@ def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (
     """Run the scenario's timeline, merged with an optional date-ordered feed, through a fresh runtime.
 
     Feed events after the scenario's ``as_of`` are read (so bad lines are still reported) but not evaluated.
-    A feed event dated before the one that came before it is a DiagnosticError (SV210).
+    A feed event dated before the one that came before it (SV210), or of a kind the vocabulary lacks (SV201),
+    is a DiagnosticError located by its position in the feed.
     """
     runtime = Runtime(rules.compiled, rules.backend, scenario.context)
     as_of = scenario.model.as_of.toordinal()
-    merged = heapq.merge(scenario.events, _in_date_order(feed), key=lambda e: e.day)
+    merged = heapq.merge(scenario.events, _in_date_order(feed, rules.compiled), key=lambda e: e.day)
     try:
         runtime.feed(e for e in merged if e.day <= as_of)
         findings = runtime.finish(as_of)
@@ -186,12 +187,18 @@ def evaluate(rules: RuleSet, scenario: LoadedScenario, feed: Iterable[Event] = (
     return Result(scenario, tuple(findings), variant, rules.compiled)
 
 
-def _in_date_order(feed: Iterable[Event]) -> Iterator[Event]:
-    """The feed's events, checked to come in date order; located by their position in the feed (1 for the first)."""
+def _in_date_order(feed: Iterable[Event], rules: CompiledRules) -> Iterator[Event]:
+    """The feed's events, checked to come in date order and to be of known kinds; located by position (1 for the first)."""
     last: Event | None = None
     for position, event in enumerate(feed, start=1):
+        problem = None
         if last is not None and event.day < last.day:
-            raise DiagnosticError([Diagnostic("<events>", position, 1, "SV210", f"event '{event.id}' ({event.date}) is earlier "
-                                              f"than the event before it ('{last.id}', {last.date})", "pass the events sorted by date")])
+            problem = Diagnostic("<events>", position, 1, "SV210", f"event '{event.id}' ({event.date}) is earlier than "
+                                 f"the event before it ('{last.id}', {last.date})", "pass the events sorted by date")
+        elif event.kind not in rules.vocabulary.kinds:
+            problem = Diagnostic("<events>", position, 1, "SV201", f"event '{event.id}' has unknown kind '{event.kind}'",
+                                 "build events with parse_event or FeedReader, which check them against the vocabulary")
+        if problem is not None:
+            raise DiagnosticError([problem])
         last = event
         yield event

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 import servanda
@@ -25,6 +27,7 @@ def test_public_names_are_the_documented_ones() -> None:
     ]
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_importing_the_package_does_not_load_matplotlib_or_pytest() -> None:
     """Drawing and the pytest plugin are loaded only when used, so `import servanda` stays light."""
     import subprocess

@@ -21,6 +21,8 @@ from servanda.engine import explainer_findings
 from strategies import KINDS, VOCABULARY_TEXT, Case, cases, day, quiet_events
 from support import HOSTILE_BLOC, TREATY_HEAD
 
+pytestmark = pytest.mark.slow  # hypothesis properties, the engine side in a subprocess
+
 FindingJSON = dict[str, Any]
 
 

@@ -136,6 +136,7 @@ def test_each_variant_is_its_own_item(workspace: pytest.Pytester) -> None:
 
 
 @pytest.mark.parametrize("named_by", ["-p", "pytest_plugins", "PYTEST_PLUGINS"])
+@pytest.mark.slow  # pytest in a subprocess
 def test_naming_the_plugin_beside_its_installed_entry_point(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                             tmp_path_factory: pytest.TempPathFactory, named_by: str) -> None:
     """With servanda installed (its pytest11 entry point loads the plugin), naming the plugin's module too runs each case once."""
@@ -163,6 +164,7 @@ def test_entry_point_is_declared() -> None:
     assert project["entry-points"]["pytest11"] == {"servanda": "servanda.testing.plugin"}
 
 
+@pytest.mark.slow  # pytest in a subprocess
 def test_this_repository_keeps_its_broken_fixtures_out_of_the_plugin() -> None:
     """Collecting tests/ with the plugin loaded gathers no file from tests/broken (whose scenarios/ are broken on purpose)."""
     assert any((ROOT / "tests" / "broken" / "scenarios").glob("*.yaml")), "the fixtures this test guards moved"

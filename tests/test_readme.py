@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 import subprocess
 import sys
@@ -18,6 +20,7 @@ def _python_api_example() -> str:
     return match.group(1)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_the_python_api_example_runs_and_prints_what_it_promises() -> None:
     """The example, run from the repository root in a fresh interpreter, succeeds and shows real results."""
     done = subprocess.run([sys.executable, "-c", _python_api_example()], cwd=ROOT, capture_output=True, text=True,

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # mypy over the whole package
 def test_mypy_strict() -> None:
     """mypy --strict finds no issue in engine/servanda."""
     pytest.importorskip("mypy")

@@ -6,6 +6,8 @@ test how overlays are applied, not the runtime, which other properties hold to t
 
 from __future__ import annotations
 
+import pytest
+
 import dataclasses
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from servanda.engine import LoadedScenario, RuleSet, apply_overlay, load_rules, 
 from servanda.engine import explainer_findings
 from servanda.language import Overlay
 from support import ROOT
+
+pytestmark = pytest.mark.slow  # hypothesis properties
 
 RULES: RuleSet = load_rules(ROOT / "rules")
 SCENARIOS: list[LoadedScenario] = [load_scenario(p, RULES) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]

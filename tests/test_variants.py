@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from servanda import DiagnosticError, evaluate, load_scenario
-from servanda.workbench import diff_findings
-from servanda.reports import diff_markdown
+from servanda.cli import main
 from servanda.engine import RuleSet, apply_overlay
-from servanda.workbench import diff_variants, evaluate_cases, evaluate_variant
 from servanda.language import Overlay
+from servanda.reports import diff_markdown
+from servanda.workbench import diff_findings, diff_variants, evaluate_cases, evaluate_variant
 from support import ROOT
 
 SEED = ROOT / "scenarios" / "seed-kg-joins-hostile-bloc.yaml"
@@ -102,8 +103,12 @@ def test_diff_pairs_by_evidence_before_date(real_rules: RuleSet) -> None:
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "servanda", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT / "engine"), "PATH": "/usr/bin:/bin"})
+    """Run the command line in this process, from ``cwd``, as its console script would; an unexpected exception fails the test."""
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def test_diff_command_text_json_and_markdown() -> None:

@@ -19,8 +19,6 @@ from ._prefilter import Prefilter
 from ._runtime import ROTATE_AFTER, Runtime
 
 __all__ = [
-    "MISSING",
-    "ROTATE_AFTER",
     "Backend",
     "Bindings",
     "Context",
@@ -30,8 +28,10 @@ __all__ = [
     "Finding",
     "LoadedScenario",
     "LoadedVariant",
+    "MISSING",
     "PairWindow",
     "Prefilter",
+    "ROTATE_AFTER",
     "Result",
     "RuleSet",
     "Runtime",

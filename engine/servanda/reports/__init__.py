@@ -25,11 +25,11 @@ from ._timeline import timeline_json, timeline_text
 __all__ = [
     "GRADE_COLOUR",
     "GRADE_LABEL",
-    "NO_IMAGES",
     "GradeColour",
     "GradeLabel",
     "Line",
     "Mark",
+    "NO_IMAGES",
     "Part",
     "Span",
     "Styled",

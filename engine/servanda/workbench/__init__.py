@@ -19,7 +19,6 @@ from ._timeline import Interval, Timeline, build_timeline
 from ._whynot import Verdict, WhyNot, search_clause
 
 __all__ = [
-    "LINT_CODES",
     "Analysis",
     "Chain",
     "Change",
@@ -31,6 +30,7 @@ __all__ = [
     "Explanation",
     "Interval",
     "Item",
+    "LINT_CODES",
     "Mismatch",
     "PatternCheck",
     "RuleCoverage",

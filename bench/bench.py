@@ -71,21 +71,22 @@ def checkpoints(stream: IO[bytes], total: int, record: Callable[[], None]) -> It
 
 def work_servanda(feed: Path, rules_dir: Path, scenario_path: Path, total: int) -> dict[str, Any]:
     """The CLI's feed pipeline: FeedReader over the file → servanda.evaluate with an empty scenario."""
-    from servanda.engine import _loading as project
+    import servanda
+    from servanda.engine import _evaluate as evaluation
     from servanda.language import FeedReader, open_feed
 
     runtimes: list[Any] = []
 
-    class Observed(project.Runtime):  # type: ignore[misc,name-defined]
+    class Observed(evaluation.Runtime):  # type: ignore[misc,name-defined]
         """The engine's runtime, remembered so checkpoints can count the findings kept so far."""
 
         def __init__(self, *args: Any) -> None:
             super().__init__(*args)
             runtimes.append(self)
 
-    project.Runtime = Observed  # type: ignore[attr-defined]
-    rules = project.load_rules(rules_dir)
-    scenario = project.load_scenario(scenario_path, rules)
+    evaluation.Runtime = Observed  # type: ignore[attr-defined]
+    rules = servanda.load_rules(rules_dir)
+    scenario = servanda.load_scenario(scenario_path, rules)
     reader = FeedReader(str(feed), rules.compiled.vocabulary)
     rss, kept = [rss_kb()], []
 
@@ -95,7 +96,7 @@ def work_servanda(feed: Path, rules_dir: Path, scenario_path: Path, total: int) 
 
     start = time.perf_counter()
     with open_feed(feed) as stream:
-        result = project.evaluate(rules, scenario, reader.read(checkpoints(stream, total, record)))
+        result = servanda.evaluate(rules, scenario, reader.read(checkpoints(stream, total, record)))
     seconds = time.perf_counter() - start
     return {"events": total, "seconds": seconds, "findings": len(result.findings), "problems": len(reader.problems),
             "rss_kb": rss, "kept": kept, "peak_kb": rss_kb("VmHWM"),

@@ -13,7 +13,8 @@ from ._context import Context, PairWindow, build_context, overlay_context, treat
 from ._explainer import Emission, answers, emissions, explainer_findings, rule_emissions, timeline_of
 from ._findings import Finding, apply_exceptions, conclude, fact_json, merge, render
 from ._history import Fact, Stretch, absence_due, day_effects, duration_start, in_window, world_history
-from ._loading import LoadedScenario, LoadedVariant, Result, RuleSet, apply_overlay, evaluate, load_rules, load_scenario
+from ._evaluate import Result, evaluate
+from ._loading import LoadedScenario, LoadedVariant, RuleSet, apply_overlay, load_rules, load_scenario
 from ._matching import MISSING, Bindings, Fields, all_hold, holds, resolve
 from ._prefilter import Prefilter
 from ._runtime import ROTATE_AFTER, Runtime

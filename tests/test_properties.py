@@ -1,4 +1,4 @@
-"""Hypothesis properties of the runtime: it agrees with the reference evaluator and with itself.
+"""Hypothesis properties of the runtime: it agrees with the explainer (the other evaluator) and with itself.
 
 The runtime side always runs in a child process (``differential_worker``): the backend
 can crash the process on some rule shapes, and a crash must be a reported failure
@@ -44,8 +44,8 @@ def runtime_findings(worker: RuntimeWorker, treaty: str, scenario: str) -> list[
     return worker.evaluate(VOCABULARY_TEXT, treaty, scenario)
 
 
-def reference_findings(case: Compiled) -> list[FindingJSON]:
-    """The reference's findings, as JSON (lists, not tuples)."""
+def explainer_findings_json(case: Compiled) -> list[FindingJSON]:
+    """The explainer's findings, as JSON (lists, not tuples)."""
     found = explainer_findings(case.rules, case.context, case.events, case.as_of)
     return json.loads(json.dumps([f.to_json() for f in found]))
 
@@ -55,18 +55,18 @@ def identity(finding: FindingJSON) -> tuple[Any, ...]:
     return (finding["rule"], finding["party"], finding["protected"], finding["date"], tuple(finding["events"]))
 
 
-def disagreements(runtime: list[FindingJSON], reference: list[FindingJSON]) -> list[str]:
-    """Where the runtime differs from the reference, finding by finding."""
+def disagreements(runtime: list[FindingJSON], explainer: list[FindingJSON]) -> list[str]:
+    """Where the runtime differs from the explainer, finding by finding."""
     problems = []
-    ours, theirs = {identity(f): f for f in runtime}, {identity(f): f for f in reference}
+    ours, theirs = {identity(f): f for f in runtime}, {identity(f): f for f in explainer}
     for key in sorted(set(ours) | set(theirs)):
         if key not in theirs or key not in ours:
-            side = "runtime" if key in ours else "reference"
+            side = "runtime" if key in ours else "explainer"
             problems.append(f"only the {side} finds {key}: {(ours.get(key) or theirs[key])['explanation']}")
             continue
         a, b = ours[key], theirs[key]
-        problems.extend(f"{key} {name}: runtime {a[name]!r}, reference {b[name]!r}" for name in a if a[name] != b[name])
-    if not problems and runtime != reference:
+        problems.extend(f"{key} {name}: runtime {a[name]!r}, explainer {b[name]!r}" for name in a if a[name] != b[name])
+    if not problems and runtime != explainer:
         problems.append("the findings are in a different order")
     return problems
 
@@ -77,12 +77,12 @@ def show(case: Case) -> str:
 
 
 @given(cases())
-def test_runtime_agrees_with_reference(worker: RuntimeWorker, case: Case) -> None:
-    """The runtime and the plain reference evaluator produce the same findings for any valid rules and timeline."""
+def test_runtime_agrees_with_the_explainer(worker: RuntimeWorker, case: Case) -> None:
+    """The runtime and the explainer produce the same findings for any valid rules and timeline."""
     local = compiled(case.treaty_text, case.scenario_text)
-    reference = reference_findings(local)
+    explainer = explainer_findings_json(local)
     runtime = runtime_findings(worker, case.treaty_text, case.scenario_text)
-    problems = disagreements(runtime, reference)
+    problems = disagreements(runtime, explainer)
     assert not problems, "\n".join(problems) + "\n" + show(case)
 
 
@@ -146,7 +146,7 @@ def test_entry_into_force_boundary(worker: RuntimeWorker, offset: int, roles: tu
                 f"  - {{id: on-time, date: {day(offset)}, kind: join_bloc, actor: {bound}, bloc: b}}\n")
     found = runtime_findings(worker, treaty, scenario)
     assert [(f["party"], f["protected"], f["date"], f["events"]) for f in found] == [(bound, protected, day(offset), ["on-time"])]
-    assert found == reference_findings(compiled(treaty, scenario))
+    assert found == explainer_findings_json(compiled(treaty, scenario))
 
 
 @given(cases())
@@ -159,15 +159,15 @@ def test_findings_cite_and_explain(worker: RuntimeWorker, case: Case) -> None:
         assert "{" not in finding["explanation"] and "}" not in finding["explanation"], finding["explanation"]
 
 
-# --- regressions: each case, generated at random, once made the runtime and the reference disagree ---------
+# --- regressions: each case, generated at random, once made the runtime and the explainer disagree ---------
 
 def agree(worker: RuntimeWorker, rules: str, world_and_events: str) -> list[FindingJSON]:
-    """Assert the runtime finds what the reference finds; return the reference's findings."""
+    """Assert the runtime finds what the explainer finds; return the explainer's findings."""
     treaty = treaty_text(textwrap.dedent(rules))
     scenario = "scenario: t\ntitle: t\nas_of: 2026-12-31\n" + textwrap.dedent(world_and_events)
-    reference = reference_findings(compiled(treaty, scenario))
-    assert runtime_findings(worker, treaty, scenario) == reference
-    return reference
+    explainer = explainer_findings_json(compiled(treaty, scenario))
+    assert runtime_findings(worker, treaty, scenario) == explainer
+    return explainer
 
 
 def test_unless_conditions_off_the_backend_still_apply(worker: RuntimeWorker) -> None:

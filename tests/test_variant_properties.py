@@ -1,7 +1,7 @@
 """Hypothesis properties of overlays: applying one equals building the changed scenario by hand.
 
-Both sides are judged by the reference evaluator (in this process), so these properties
-test how overlays are applied, not the runtime, which other properties hold to the reference.
+Both sides are judged by the explainer (in this process), so these properties
+test how overlays are applied, not the runtime, which other properties hold to the explainer.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class ScenarioFailure(Exception):
 def pytest_plugin_registered(plugin: object, plugin_name: str, manager: pytest.PytestPluginManager) -> None:
     """Once this module is registered under one of its names, block the other, so that it is never registered twice."""
     # pytest refuses one module under two names with a ValueError before any test runs, which is what
-    # the installed entry point plus ``-p servanda.pytest_plugin`` (or pytest_plugins) would do.
+    # the installed entry point plus ``-p servanda.testing.plugin`` (or pytest_plugins) would do.
     if plugin is sys.modules[__name__]:
         for name in _NAMES:
             if name != plugin_name:

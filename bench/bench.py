@@ -133,7 +133,7 @@ def shares(feed: Path, rules_dir: Path) -> tuple[int, int, int]:
     import feedgen
     import orjson
     from servanda.language import parse_event
-    from servanda.engine import Prefilter
+    from servanda.engine._prefilter import Prefilter
     from servanda.engine import load_rules
 
     compiled = load_rules(rules_dir).compiled

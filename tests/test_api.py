@@ -19,8 +19,8 @@ def test_all_is_sorted_and_complete() -> None:
 def test_public_names_are_the_documented_ones() -> None:
     """Adding or removing a public name is a deliberate change to this list."""
     assert servanda.__all__ == [
-        "Change", "Counterfactual", "Coverage", "Diagnostic", "DiagnosticError", "Diff", "Event", "Explanation",
-        "FeedReader", "Finding", "LoadedScenario", "LoadedVariant", "Overlay", "Result", "RuleSet", "ServandaError", "Timeline",
+        "Change", "Counterfactual", "Coverage", "Diagnostic", "DiagnosticError", "Diff", "EngineLimitError", "Event",
+        "Explanation", "FeedReader", "Finding", "Grade", "LoadedScenario", "LoadedVariant", "Overlay", "Result", "Roles", "RuleSet", "ServandaError", "Timeline",
         "WhyNot", "apply_overlay", "build_timeline", "counterfactuals", "coverage", "diff_variants", "evaluate",
         "evaluate_cases", "evaluate_variant", "explain_finding", "lint", "load_rules", "load_scenario",
         "render_timeline", "save_timeline", "select_variant", "timeline_text", "why_not",

@@ -9,6 +9,7 @@ import pytest
 
 import servanda
 from servanda import DiagnosticError, Event, ServandaError
+from servanda.engine import Runtime
 from servanda.errors import EngineLimitError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,19 @@ def test_a_feed_out_of_date_order_is_a_diagnostic(real_rules: servanda.RuleSet) 
     assert caught.value.diagnostics[0].line == 2 and "'f2'" in caught.value.diagnostics[0].message
 
 
+def test_a_runtime_fed_out_of_date_order_is_a_diagnostic(real_rules: servanda.RuleSet) -> None:
+    """The runtime itself refuses an event dated before a day it has already evaluated, counting the events it was given."""
+    scenario = servanda.load_scenario(SEED, real_rules)
+    runtime = Runtime(real_rules.compiled, real_rules.backend, scenario.context)
+    later = Event("f1", scenario.events[0].day + 5, "statement", {"actor": "KGZ", "text": "t"})
+    try:
+        with pytest.raises(DiagnosticError) as caught:
+            runtime.feed([later, later._replace(id="f2"), later._replace(id="f3", day=later.day - 1)])
+    finally:
+        runtime.close()
+    assert _codes(caught) == ["SV210"] and caught.value.diagnostics[0].line == 3
+
+
 def test_a_hand_made_event_of_an_unknown_kind_is_a_diagnostic(real_rules: servanda.RuleSet) -> None:
     """An Event built in code with a kind the vocabulary lacks is refused, not a KeyError inside the engine."""
     scenario = servanda.load_scenario(SEED, real_rules)
@@ -68,14 +82,14 @@ def test_counterfactuals_of_a_finding_from_other_rules_is_a_diagnostic(real_rule
 def test_missing_files_and_unknown_names_are_diagnostics(real_rules: servanda.RuleSet, tmp_path: Path) -> None:
     """A missing rules folder or scenario, an unknown finding id or clause: each a DiagnosticError with its code."""
     scenario = servanda.load_scenario(SEED, real_rules)
-    asks = {
-        "SV001": lambda: servanda.load_rules(tmp_path / "nowhere"),
-        "SV001 ": lambda: servanda.load_scenario(tmp_path / "missing.yaml", real_rules),
-        "SV230": lambda: servanda.explain_finding(real_rules, scenario, "000000000000"),
-        "SV231": lambda: servanda.why_not(real_rules, scenario, "no-such-clause"),
-        "SV233": lambda: servanda.why_not(real_rules, scenario, "kz-kg-2024/no-hostile-blocs", "USA"),
-    }
-    for code, ask in asks.items():
+    asks = [
+        ("SV001", lambda: servanda.load_rules(tmp_path / "nowhere")),
+        ("SV001", lambda: servanda.load_scenario(tmp_path / "missing.yaml", real_rules)),
+        ("SV230", lambda: servanda.explain_finding(real_rules, scenario, "000000000000")),
+        ("SV231", lambda: servanda.why_not(real_rules, scenario, "no-such-clause")),
+        ("SV233", lambda: servanda.why_not(real_rules, scenario, "kz-kg-2024/no-hostile-blocs", "USA")),
+    ]
+    for code, ask in asks:
         with pytest.raises(DiagnosticError) as caught:
             ask()
-        assert _codes(caught) == [code.strip()]
+        assert _codes(caught) == [code]

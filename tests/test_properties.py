@@ -16,7 +16,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from differential_worker import Compiled, RuntimeWorker, compile_case, compile_rules_text
-from servanda.language import AbsenceRule, Ref
+from servanda.language import Ref
 from servanda.engine import explainer_findings
 from strategies import KINDS, VOCABULARY_TEXT, Case, cases, day, quiet_events
 from support import HOSTILE_BLOC, TREATY_HEAD
@@ -98,8 +98,7 @@ def quiet_kinds(case: Compiled) -> list[str]:
     by equality, and the kind changes no relation a rule uses."""
     out = []
     for kind in sorted(KINDS):
-        patterns = [p for r in case.rules.rules for p in r.event_patterns + (r.unless if isinstance(r, AbsenceRule) else ())
-                    if p.kind == kind]
+        patterns = [p for r in case.rules.rules for p in r.events_read if p.kind == kind]
         tied = all(any(c.op == "eq" and isinstance(c.value, Ref) and c.value.is_role for c in p.conds) for p in patterns)
         effects = case.rules.vocabulary.kinds[kind].effects
         touched = {str(e.add or e.remove) for e in effects}

@@ -234,7 +234,7 @@ def test_facts_in_a_delivered_match_stay_in_the_engine(tmp_path: Path) -> None:
         session.assert_fact({"id": "p", "t": "p", "tr": "t", "b": "KGZ", "p": "KAZ"})
         session.assert_fact({"id": "f", "t": "f", "k": "bloc_directed_against", "i": "f", "f_bloc": "b", "f_against": "KAZ"})
         matches = session.assert_fact({"id": "e", "t": "e", "k": "join_bloc", "i": "e", "d": 1, "f_actor": "KGZ", "f_bloc": "b"})
-        assert [name for name, _ in matches] == ["r0_m"]
+        assert [(m.rule.index, m.part, m.uid("join")) for m in matches] == [(0, "match", "e")]
         assert session.retract_fact({"id": "e", "t": "e", "k": "join_bloc", "i": "e", "d": 1, "f_actor": "KGZ", "f_bloc": "b"}) is False
         other = {"id": "x", "t": "e", "k": "join_bloc", "i": "x", "d": 1, "f_actor": "USA", "f_bloc": "c"}
         assert session.assert_fact(dict(other)) == []

@@ -15,8 +15,9 @@ Errors in user input raise ``DiagnosticError``, whose ``diagnostics`` are locate
 """
 
 from .diagnostics import Diagnostic
+from .core import Grade, Roles
 from .engine import Finding, LoadedScenario, LoadedVariant, Result, RuleSet, apply_overlay, evaluate, load_rules, load_scenario
-from .errors import DiagnosticError, ServandaError
+from .errors import DiagnosticError, EngineLimitError, ServandaError
 from .language import Event, FeedReader, Overlay
 from .reports import render_timeline, save_timeline, timeline_text
 from .workbench import (Change, Counterfactual, Coverage, Diff, Explanation, Timeline, WhyNot, build_timeline,
@@ -30,14 +31,17 @@ __all__ = [
     "Diagnostic",
     "DiagnosticError",
     "Diff",
+    "EngineLimitError",
     "Event",
     "Explanation",
     "FeedReader",
     "Finding",
+    "Grade",
     "LoadedScenario",
     "LoadedVariant",
     "Overlay",
     "Result",
+    "Roles",
     "RuleSet",
     "ServandaError",
     "Timeline",

@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import NamedTuple
 
-__all__ = ["ROLE_NAMES", "Day", "Grade", "Roles", "iso"]
+__all__ = ["ROLE_NAMES", "Day", "Grade", "Roles", "iso", "iso_or_none"]
 
 Day = int
 
@@ -53,7 +53,11 @@ class Roles(NamedTuple):
 
     def of(self, role: str) -> str:
         """The state in ``role`` (``"bound"`` or ``"protected"``), as a rule's ``$bound``/``$protected`` names it."""
-        return self.bound if role == "bound" else self.protected
+        if role == "bound":
+            return self.bound
+        if role == "protected":
+            return self.protected
+        raise ValueError(f"no role {role!r}: roles are {', '.join(ROLE_NAMES)}")
 
 
 ROLE_NAMES: tuple[str, ...] = Roles._fields
@@ -62,3 +66,8 @@ ROLE_NAMES: tuple[str, ...] = Roles._fields
 def iso(day: Day) -> str:
     """A day as YYYY-MM-DD."""
     return dt.date.fromordinal(day).isoformat()
+
+
+def iso_or_none(day: Day | None) -> str | None:
+    """A day as YYYY-MM-DD, or None for a day not known."""
+    return None if day is None else iso(day)

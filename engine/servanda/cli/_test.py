@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..reports import coverage_text, test_text
+from ..reports import coverage_shortfall, coverage_text, skip_text, test_summary, test_text
 from ..workbench import compare, coverage, evaluate_paths
 from ._common import EXIT_CLEAN, EXIT_FOUND, RULES, fail, rules_or_exit
 from ._terminal import echo
@@ -27,19 +27,19 @@ def test(paths: tuple[Path, ...], rules_dir: Path, show_coverage: bool, fail_und
     failed = 0
     for result in results:
         if result.expect is None:
-            click.echo(f"SKIP {result.label}  (no expectations)")
+            click.echo(skip_text(result.label))
             continue
         mismatches = compare(result.expect, result.findings)
         failed += bool(mismatches)
         echo(test_text(result.scenario.path, result.label, mismatches))
     if problems:
         fail(problems)
-    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    click.echo(test_summary(len(results) - failed, failed))
     short = False
     if show_coverage or fail_under is not None:
         covered = coverage(rules, results)
         click.echo("\n" + coverage_text(covered))
-        short = fail_under is not None and covered.full_pct < fail_under
-        if short:
-            click.echo(f"{covered.full_pct:.1f}% of the rules are fully covered, below --fail-under {fail_under:g}.")
+        if fail_under is not None and covered.full_pct < fail_under:
+            short = True
+            click.echo(coverage_shortfall(covered, fail_under))
     sys.exit(EXIT_FOUND if failed or short else EXIT_CLEAN)

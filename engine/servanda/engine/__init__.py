@@ -8,22 +8,23 @@ concluded, for the workbench); tests hold them to the same findings. Loading a
 rules folder or a scenario from disk into something ready to evaluate lives here too.
 """
 
-from ._backend import Backend, Session, live_rulesets
+from ._backend import Backend, EngineMatch, live_rulesets
 from ._context import Context, PairWindow, build_context, overlay_context, treaty_window
 from ._explainer import Emission, answers, emissions, explainer_findings, rule_emissions, timeline_of
 from ._findings import Finding, apply_exceptions, conclude, fact_json, merge, render
-from ._history import Fact, Stretch, absence_due, day_effects, duration_start, in_window, world_history
+from ._history import (Fact, Stretch, absence_deadline, absence_due, day_effects, duration_due, duration_start, in_window,
+                       world_history)
 from ._evaluate import Result, evaluate
 from ._loading import LoadedScenario, LoadedVariant, RuleSet, apply_overlay, load_rules, load_scenario
 from ._matching import MISSING, Bindings, Fields, all_hold, holds, resolve
-from ._prefilter import Prefilter
-from ._runtime import ROTATE_AFTER, Runtime
+from ._runtime import Runtime
 
 __all__ = [
     "Backend",
     "Bindings",
     "Context",
     "Emission",
+    "EngineMatch",
     "Fact",
     "Fields",
     "Finding",
@@ -31,13 +32,11 @@ __all__ = [
     "LoadedVariant",
     "MISSING",
     "PairWindow",
-    "Prefilter",
-    "ROTATE_AFTER",
     "Result",
     "RuleSet",
     "Runtime",
-    "Session",
     "Stretch",
+    "absence_deadline",
     "absence_due",
     "all_hold",
     "answers",
@@ -46,6 +45,7 @@ __all__ = [
     "build_context",
     "conclude",
     "day_effects",
+    "duration_due",
     "duration_start",
     "emissions",
     "evaluate",

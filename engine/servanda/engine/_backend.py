@@ -14,7 +14,8 @@ import gc
 import itertools
 import json
 import weakref
-from typing import Any, Iterator
+from dataclasses import dataclass
+from typing import Any, Iterator, Literal
 
 import durable_rules_engine as _engine
 import orjson
@@ -29,7 +30,6 @@ MAX_SESSIONS = 1000  # the engine refuses a ruleset's 1,025th live session (Memo
 _INIT = "servanda_init"
 _names = itertools.count()
 
-Match = tuple[str, dict[str, dict[str, Any]]]  # (durable rule name, alias -> message)
 
 
 def field_key(name: str) -> str:
@@ -80,26 +80,59 @@ def _definition(treaty: str, patterns: tuple[Pattern, ...]) -> dict[str, Any]:
     return {"all": conditions}
 
 
+Part = Literal["match", "unless", "duration"]
+_SUFFIX: dict[Part, str] = {"match": "m", "unless": "u", "duration": "d"}
+_PART = {suffix: part for part, suffix in _SUFFIX.items()}
+
+
+def _rule_name(rule: CompiledRule, part: Part, unless: int = 0) -> str:
+    """The durable rule that matches one part of a compiled rule: ``r<index>_m``, ``r<index>_u<n>`` or ``r<index>_d``."""
+    return f"r{rule.index}_{_SUFFIX[part]}{unless if part == 'unless' else ''}"
+
+
+@dataclass(frozen=True)
+class EngineMatch:
+    """One match the engine delivered: the compiled rule, the part of it that matched, and what each alias matched.
+
+    ``facts`` maps the rule's own aliases (and ``pair``, the bound pair) to the messages the
+    engine holds; ``unless`` is the index of the unless pattern when ``part`` is "unless".
+    """
+
+    rule: CompiledRule
+    part: Part
+    unless: int
+    facts: dict[str, dict[str, Any]]
+
+    @property
+    def roles(self) -> Roles:
+        """The pair the match was made for."""
+        return Roles(self.facts["pair"]["b"], self.facts["pair"]["p"])
+
+    def uid(self, alias: str) -> str:
+        """The id the runtime gave the event or world fact that ``alias`` matched."""
+        return str(self.facts[alias]["i"])
+
+
 def rule_definitions(rule: CompiledRule) -> dict[str, dict[str, Any]]:
-    """The durable rules one compiled rule needs, keyed by name: ``r<index>_m`` (a match), ``_u<n>`` (an unless event), ``_d``."""
-    name = f"r{rule.index}"
+    """The durable rules one compiled rule needs, keyed by name."""
     if isinstance(rule, DurationRule):
-        return {f"{name}_d": _definition(rule.treaty, rule.patterns)}
-    out = {f"{name}_m": _definition(rule.treaty, rule.patterns)}
+        return {_rule_name(rule, "duration"): _definition(rule.treaty, rule.patterns)}
+    out = {_rule_name(rule, "match"): _definition(rule.treaty, rule.patterns)}
     if isinstance(rule, AbsenceRule):
         for i, u in enumerate(rule.unless):
-            out[f"{name}_u{i}"] = _definition(rule.treaty, (u,))
+            out[_rule_name(rule, "unless", i)] = _definition(rule.treaty, (u,))
     return out
 
 
-def decode(name: str, match: dict[str, dict[str, Any]], rule: CompiledRule) -> dict[str, dict[str, Any]]:
-    """Map durable's positional aliases back to the rule's own aliases."""
-    patterns = rule.patterns
-    if isinstance(rule, AbsenceRule) and "_u" in name:
-        patterns = (rule.unless[int(name.rsplit("_u", 1)[1])],)
-    out = {p.alias: match[f"a{i}"] for i, p in enumerate(patterns)}
-    out["pair"] = match["pair"]
-    return out
+def _decode(name: str, match: dict[str, dict[str, Any]], by_index: dict[int, CompiledRule]) -> EngineMatch:
+    """A delivered match with durable's positional aliases mapped back to the rule's own aliases."""
+    index, _, tail = name[1:].partition("_")
+    rule, part = by_index[int(index)], _PART[tail[0]]
+    unless = int(tail[1:]) if part == "unless" else 0
+    patterns = (rule.unless[unless],) if part == "unless" and isinstance(rule, AbsenceRule) else rule.patterns
+    facts = {p.alias: match[f"a{i}"] for i, p in enumerate(patterns)}
+    facts["pair"] = match["pair"]
+    return EngineMatch(rule, part, unless, facts)
 
 
 def event_message(uid: str, event: Event) -> dict[str, Any]:
@@ -146,7 +179,9 @@ class Backend:
 
     The engine never frees a ruleset by itself: a Backend's rulesets are deleted when the
     Backend is dropped, so a process that loads rules again and again (a notebook, a
-    service) does not grow. A session keeps its Backend alive.
+    service) does not grow. Each open session keeps its Backend alive, so that a session's
+    state is always freed before the rulesets it lives in (a Backend therefore never holds
+    its sessions: the two would keep each other alive).
     """
 
     def __init__(self, rules: CompiledRules) -> None:
@@ -162,33 +197,29 @@ class Backend:
             _TALLY.rulesets += 1
         self.handles = tuple(handles)
         self.rules = rules
-        self.open_sessions = _Open()
+        self.by_index = {r.index: r for r in rules.rules}
+        self.open_sessions = 0
         weakref.finalize(self, _free_rulesets, self.handles).atexit = False
 
     def session(self) -> "Session":
         """A fresh, isolated session; EngineLimitError when MAX_SESSIONS are open on this backend."""
-        if self.open_sessions.count >= MAX_SESSIONS:
+        if self.open_sessions >= MAX_SESSIONS:
             gc.collect()  # sessions dropped inside reference cycles are freed only by the collector
-        if self.open_sessions.count >= MAX_SESSIONS:
+        if self.open_sessions >= MAX_SESSIONS:
             raise EngineLimitError(f"{MAX_SESSIONS} sessions are open on one rule set, the most the engine allows: "
                                    "close finished runtimes (Runtime.close) or drop them")
         return Session(self)
 
 
-class _Open:
-    """A Backend's count of open sessions."""
+def _free_session(backend: Backend, sid: str) -> None:
+    """Free a session's facts in every ruleset, once: by ``close`` or when the session is dropped.
 
-    count = 0
-
-
-def _free_session(handles: tuple[int, ...], sid: str, open_sessions: _Open) -> None:
-    """Free a session's facts in every ruleset (once: by ``close`` or when the session is dropped)."""
-    open_sessions.count -= 1
-    for handle in handles:
-        try:
-            _engine.delete_state(handle, sid)
-        except _engine.error:
-            pass  # a ruleset that never received one of the session's facts has no state to delete
+    The finalizer holds the Backend, so its rulesets are still there, whatever order the
+    collector finds the session and the Backend in.
+    """
+    backend.open_sessions -= 1
+    for handle in backend.handles:
+        _engine.delete_state(handle, sid)
 
 
 class Session:
@@ -200,37 +231,32 @@ class Session:
     _sids = itertools.count()
 
     def __init__(self, backend: Backend) -> None:
-        self.backend = backend  # the rulesets must outlive the session
         self.handles = backend.handles
+        self.by_index = backend.by_index
         self.sid = f"s{next(self._sids)}"
         self.matched: set[str] = set()  # ids of facts that took part in a delivered match
         # The engine leaves a new session's action context uninitialised and delete_state
         # frees it (aborting the process) unless one action has run to completion first:
         # every ruleset carries a sentinel rule that the session fires once, here.
-        for name, match in self.assert_fact({"id": "servanda-init", "t": _INIT}):
-            if name != _INIT:
-                raise RuntimeError(f"unexpected match {name!r} while opening a session")
-        backend.open_sessions.count += 1
-        self._free = weakref.finalize(self, _free_session, self.handles, self.sid, backend.open_sessions)
+        self._free: weakref.finalize[[Backend, str], Session] | None = None
+        for handle in self.handles:
+            for name, _ in self._assert(handle, {"id": "servanda-init", "t": _INIT, "sid": self.sid}):
+                if name != _INIT:
+                    raise RuntimeError(f"unexpected match {name!r} while opening a session")
+        backend.open_sessions += 1
+        self._free = weakref.finalize(self, _free_session, backend, self.sid)
         self._free.atexit = False
 
     @property
     def closed(self) -> bool:
         """Whether the session's memory has been freed."""
-        return not self._free.alive
+        return self._free is not None and not self._free.alive
 
-    def assert_fact(self, message: dict[str, Any]) -> list[Match]:
+    def assert_fact(self, message: dict[str, Any]) -> list[EngineMatch]:
         """Add a fact; return the matches it completed."""
+        self._check_open()
         message["sid"] = self.sid
-        text = orjson.dumps(message).decode()
-        found: list[Match] = []
-        for handle in self.handles:
-            code, state = _engine.assert_fact(handle, text)
-            if code == 2:
-                raise RuntimeError(f"the backend has already seen fact {message['id']!r}")
-            if code == 0:  # 1: no rule of this ruleset wants the fact, and ``state`` is then no session
-                found.extend(self._drain(handle, state))
-        return found
+        return [_decode(name, match, self.by_index) for handle in self.handles for name, match in self._assert(handle, message)]
 
     def retract_fact(self, message: dict[str, Any]) -> bool:
         """Remove a fact from the engine, unless it took part in a match; return whether it was removed.
@@ -240,6 +266,7 @@ class Session:
         crashes much later). Such facts stay in the engine until the session is
         rebuilt, so callers must treat matches with facts they consider gone as stale.
         """
+        self._check_open()
         if message["id"] in self.matched:
             return False
         message["sid"] = self.sid
@@ -248,7 +275,24 @@ class Session:
             _engine.retract_fact(handle, text)
         return True
 
-    def _drain(self, handle: int, state: int) -> Iterator[Match]:
+    def close(self) -> None:
+        """Free the session's memory in the engine; closing twice is harmless."""
+        if self._free is not None:
+            self._free()
+
+    def _check_open(self) -> None:
+        if self.closed:  # the engine would quietly open a new state under the same id, never to be freed
+            raise RuntimeError(f"session {self.sid} is closed")
+
+    def _assert(self, handle: int, message: dict[str, Any]) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
+        """Add a fact to one ruleset; the matches it completed there, by durable rule name."""
+        code, state = _engine.assert_fact(handle, orjson.dumps(message).decode())
+        if code == 2:
+            raise RuntimeError(f"the backend has already seen fact {message['id']!r}")
+        if code == 0:  # 1: no rule of this ruleset wants the fact, and ``state`` is then no session
+            yield from self._drain(handle, state)
+
+    def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
         result = _engine.start_action_for_state(handle, state)
         while result:
             for name, match in orjson.loads(result[1]).items():
@@ -256,7 +300,3 @@ class Session:
                 yield name, match
             following = _engine.complete_and_start_action(handle, state)
             result = (None, following) if following else None
-
-    def close(self) -> None:
-        """Free the session's memory in the engine; closing twice is harmless."""
-        self._free()

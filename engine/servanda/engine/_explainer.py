@@ -33,7 +33,7 @@ from ..core import Day, Roles, iso
 from ..language import AbsenceRule, CompiledRule, CompiledRules, DurationRule, Event, EventsRule, Pattern
 from ._context import Context, PairWindow
 from ._findings import Finding, conclude, merge
-from ._history import Stretch, absence_due, duration_start, in_window, world_history
+from ._history import Stretch, absence_deadline, absence_due, duration_due, duration_start, in_window, world_history
 from ._matching import Bindings, all_hold
 
 FindingKey = tuple[int, Roles, Day, tuple[str, ...]]
@@ -156,7 +156,8 @@ def _absence_rule(rule: AbsenceRule, window: PairWindow, timeline: Sequence[Even
             continue
         if any(answers(rule, event, window) for event in timeline if trigger.day <= event.day < due):
             continue
-        yield Emission(rule, roles, due, [trigger], [], bindings, {"deadline": iso(due - 1), "days": rule.days})
+        yield Emission(rule, roles, due, [trigger], [], bindings, {"deadline": iso(absence_deadline(trigger.day, rule.days)),
+                                                                    "days": rule.days})
 
 
 def answers(rule: AbsenceRule, event: Event, window: PairWindow) -> bool:
@@ -176,7 +177,7 @@ def _duration_rule(rule: DurationRule, window: PairWindow, history: Sequence[Str
         start = duration_start(stretch.fact.since, window.first)
         if start is None:
             continue
-        due = start + rule.more_than_days + 1
+        due = duration_due(start, rule.more_than_days)
         if due <= as_of and window.covers(due) and stretch.live_on(due):
             yield Emission(rule, roles, due, [], [stretch], bindings, {"days": rule.more_than_days})
 

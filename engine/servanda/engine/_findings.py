@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from ..core import Day, Grade, Roles, iso
+from ..core import Day, Grade, Roles, iso, iso_or_none
 from ..language import Citation, CompiledRule, Event, GradeException
 from ._context import Context
 from ._history import Fact
@@ -43,6 +44,11 @@ class Finding:
         return hashlib.sha1(basis.encode()).hexdigest()[:12]
 
     @property
+    def day(self) -> Day:
+        """The day the breach was complete, as a day number."""
+        return dt.date.fromisoformat(self.date).toordinal()
+
+    @property
     def roles(self) -> Roles:
         """The bound party that breached and the protected party."""
         return Roles(self.party, self.protected)
@@ -74,8 +80,7 @@ class Finding:
 
 def fact_json(fact: Fact) -> dict[str, Any]:
     """A world fact as findings cite it: relation, fields, since (YYYY-MM-DD or null) and origin."""
-    return {"relation": fact.relation, "fields": dict(fact.fields), "since": iso(fact.since) if fact.since is not None else None,
-            "origin": fact.origin}
+    return {"relation": fact.relation, "fields": dict(fact.fields), "since": iso_or_none(fact.since), "origin": fact.origin}
 
 
 def merge(old: Finding | None, new: Finding) -> Finding:
@@ -86,7 +91,7 @@ def merge(old: Finding | None, new: Finding) -> Finding:
     """
     if old is None:
         return new
-    facts = tuple(sorted(set(old.facts) | set(new.facts), key=lambda f: (f.relation, tuple(f.fields.items()), f.origin)))
+    facts = tuple(sorted(set(old.facts) | set(new.facts), key=lambda f: (f.content, f.origin)))
     teller = min(old, new, key=lambda f: (-f.grade.severity, f.exception, f.explanation))
     return dataclasses.replace(teller, facts=facts)
 
@@ -113,7 +118,7 @@ def conclude(rule: CompiledRule, roles: Roles, day: Day, events: Sequence[Event]
         return None
     meta: dict[str, dict[str, Any]] = {p.alias: {"date": e.date.isoformat(), "id": e.id} for p, e in zip(rule.event_patterns, events)}
     for pattern, fact in zip(rule.fact_patterns, facts):
-        meta[pattern.alias] = {"since": iso(fact.since) if fact.since is not None else None, "id": fact.origin}
+        meta[pattern.alias] = {"since": iso_or_none(fact.since), "id": fact.origin}
     values = template_values(bindings, meta, roles, context.names, extra)
     return Finding(
         treaty=rule.treaty, clause=rule.clause, rule=rule.rule, grade=grade, party=roles.bound, protected=roles.protected,

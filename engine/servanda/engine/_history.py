@@ -21,7 +21,8 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..core import Day
 from ..language import CompiledRules, Event, Pattern, Value, Vocabulary
 
-__all__ = ["Fact", "Stretch", "absence_due", "day_effects", "duration_start", "in_window", "world_history"]
+__all__ = ["Fact", "Stretch", "absence_deadline", "absence_due", "day_effects", "duration_due", "duration_start", "in_window",
+           "world_history"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,9 +41,14 @@ class Fact:
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", dict(sorted(self.fields.items())))
 
+    @property
+    def content(self) -> tuple[Any, ...]:
+        """What the world holds: relation and fields. The world is a set of contents, whoever made them and since when."""
+        return (self.relation, *self.fields.items())
+
     def identity(self) -> tuple[Any, ...]:
-        """What makes two facts the same fact: relation, fields, since and origin."""
-        return (self.relation, tuple(self.fields.items()), self.since, self.origin)
+        """What makes two citations of a fact the same: its content, since and origin."""
+        return (self.content, self.since, self.origin)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Fact) and self.identity() == other.identity()
@@ -59,22 +65,27 @@ class Stretch:
     live_from: Day | None  # None: from the start
     live_until: Day | None = None  # None: still live
 
+    @property
+    def last_day(self) -> Day | None:
+        """The last day the fact was live (None: still live). A fact removed on day D is live at the start of D."""
+        return None if self.live_until is None else self.live_until - 1
+
     def live_on(self, day: Day) -> bool:
         """Whether the fact is live at the start of ``day``."""
         return (self.live_from is None or self.live_from <= day) and (self.live_until is None or day < self.live_until)
 
 
-Change = tuple[str, dict[str, Any]]  # (relation, the fields an effect names)
+Change = tuple[str, dict[str, Value]]  # (relation, the fields an effect names)
 
 
-def day_effects(vocabulary: Vocabulary, batch: Iterable[Event]) -> tuple[list[Change], list[tuple[str, dict[str, Any], str]]]:
+def day_effects(vocabulary: Vocabulary, batch: Iterable[Event]) -> tuple[list[Change], list[tuple[str, dict[str, Value], str]]]:
     """One day's world changes: (removals, additions with their origin); additions in a fixed order.
 
     Removals apply before additions. Two events adding the same fact on one day make one
     fact, whose origin is the first in this order, whatever the order of the day's events.
     """
     removals: list[Change] = []
-    additions: list[tuple[str, dict[str, Any], str]] = []
+    additions: list[tuple[str, dict[str, Value], str]] = []
     for event in batch:
         for effect in vocabulary.kinds[event.kind].effects:
             values = {r: event.fields[e] for r, e in effect.set.items() if e in event.fields}
@@ -106,7 +117,7 @@ def world_history(rules: CompiledRules, initial: Sequence[Fact], timeline: Seque
 
 def _open(history: list[Stretch], fact: Fact, live_from: Day | None) -> None:
     """Begin a stretch unless the same fact is already live (the world is a set)."""
-    if any(s.live_until is None and s.fact.relation == fact.relation and s.fact.fields == fact.fields for s in history):
+    if any(s.live_until is None and s.fact.content == fact.content for s in history):
         return
     history.append(Stretch(fact, live_from))
 
@@ -117,12 +128,22 @@ def in_window(step: Pattern, day: Day, earlier: Day) -> bool:
     return gap >= 0 and (step.within_days is None or gap <= step.within_days)
 
 
+def absence_deadline(trigger: Day, days: int) -> Day:
+    """The last day on which an ``unless`` event answers a trigger on ``trigger`` (the trigger's day counts)."""
+    return trigger + days
+
+
 def absence_due(trigger: Day, days: int) -> Day:
-    """The day an absence rule's finding falls on: the day after the deadline of a trigger on ``trigger``."""
-    return trigger + days + 1
+    """The day an absence rule's finding falls on: the day after the deadline."""
+    return absence_deadline(trigger, days) + 1
 
 
 def duration_start(since: Day | None, pair_first: Day | None) -> Day | None:
     """The day a duration counts from: the later of the fact's ``since`` and the pair's first day (None: neither known)."""
     starts = [d for d in (since, pair_first) if d is not None]
     return max(starts) if starts else None
+
+
+def duration_due(start: Day, more_than_days: int) -> Day:
+    """The day a duration rule's finding falls on: the first day the fact has lasted more than ``more_than_days``."""
+    return start + more_than_days + 1

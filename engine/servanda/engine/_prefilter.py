@@ -7,7 +7,7 @@ World effects are applied to every event regardless (they are plain dict work).
 
 from __future__ import annotations
 
-from ..language import AbsenceRule, CompiledRules, Event, Ref
+from ..language import CompiledRules, Event, Ref
 
 
 class Prefilter:
@@ -20,8 +20,7 @@ class Prefilter:
         # kind -> days an event of that kind must stay available to later steps.
         self.retention: dict[str, int] = {}
         for rule in rules.rules:
-            patterns = rule.event_patterns + (rule.unless if isinstance(rule, AbsenceRule) else ())
-            for pattern in patterns:
+            for pattern in rule.events_read:
                 fields = tuple(sorted(c.field for c in pattern.conds
                                       if c.op == "eq" and isinstance(c.value, Ref) and c.value.is_role))
                 self.role_fields.setdefault(pattern.kind, []).append(fields)

@@ -18,19 +18,21 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from enum import IntEnum
+from typing import Any, Iterable, Union
 
 from ..core import Day, Roles, iso
 from ..language import AbsenceRule, CompiledRule, CompiledRules, DurationRule, Event, EventsRule
-from ._backend import Backend, Match, Session, decode, event_message, fact_message, pair_message
+from ..diagnostics import Diagnostic
+from ..errors import DiagnosticError
+from ._backend import Backend, EngineMatch, Session, event_message, fact_message, pair_message
 from ._context import Context, PairWindow
 from ._findings import Finding, conclude, merge
-from ._history import Fact, absence_due, day_effects, duration_start, in_window
+from ._history import Fact, absence_deadline, absence_due, day_effects, duration_due, duration_start, in_window
 from ._matching import Bindings, all_hold
 from ._prefilter import Prefilter
 from ._world import LiveWorld
 
-PAIR_DEL, PAIR_ADD, EXPIRE, CHECK = range(4)
 ROTATE_AFTER = 5_000  # retractions before the session is rebuilt (the engine keeps retracted memory)
 PairKey = tuple[str, Roles]  # (treaty, roles)
 
@@ -58,6 +60,18 @@ class DurationCheck:
     due: Day
 
 
+class Due(IntEnum):
+    """What a timer does on its day, in this order when several fall on one day."""
+
+    PAIR_DEL = 0  # a pair leaves force (its last day was the day before)
+    PAIR_ADD = 1  # a pair enters into force
+    EXPIRE = 2  # an event no later step can need any more is dropped
+    CHECK = 3  # an absence rule's deadline passed, or a duration rule's fact may have lasted too long
+
+
+Timer = tuple[Day, Due, int, Union[PairWindow, str, Pending, DurationCheck]]  # (day, what, order of setting, payload)
+
+
 @dataclass
 class _State:
     """Everything a runtime knows between days, as plain data."""
@@ -66,7 +80,7 @@ class _State:
     retained: dict[str, Event] = field(default_factory=dict)  # uid -> an event a later step may still need
     pairs: dict[PairKey, PairWindow] = field(default_factory=dict)  # the pairs bound now
     pending: dict[tuple[int, Roles], list[Pending]] = field(default_factory=dict)
-    timers: list[tuple[Day, int, int, Any]] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
 
 
 class Runtime:
@@ -78,7 +92,6 @@ class Runtime:
 
     def __init__(self, rules: CompiledRules, backend: Backend, context: Context) -> None:
         self.rules, self.backend, self.context = rules, backend, context
-        self.by_index = {r.index: r for r in rules.rules}
         self.prefilter = Prefilter(rules)
         self.session: Session = backend.session()
         self.state = _State()
@@ -86,20 +99,25 @@ class Runtime:
         self.day: Day | None = None
         self.batch: list[Event] = []
         self.retractions = 0
+        self.fed = 0  # events given so far, to say where one came out of date order
         self._seq = itertools.count()
         self._uids = itertools.count()
         for window in context.pairs:
-            self._timer(window.first, PAIR_ADD, window)
+            self._timer(window.first, Due.PAIR_ADD, window)
             if window.last is not None:
-                self._timer(window.last + 1, PAIR_DEL, window)
+                self._timer(window.last + 1, Due.PAIR_DEL, window)
         for fact in context.facts:
             self._add_fact(fact)
 
     # --- public -------------------------------------------------------------
 
     def feed(self, events: Iterable[Event]) -> None:
-        """Accept events in non-decreasing date order (the caller checks the order: see ``evaluate``)."""
+        """Accept events in non-decreasing date order; one dated before the day already reached is a DiagnosticError (SV210)."""
         for event in events:
+            self.fed += 1
+            if self.day is not None and event.day < self.day:
+                raise DiagnosticError([Diagnostic("<events>", self.fed, 1, "SV210", f"event '{event.id}' ({event.date}) is "
+                                                  f"earlier than {iso(self.day)}, a day already evaluated", "feed events in date order")])
             if event.day != self.day:
                 self._flush()
                 self.day = event.day
@@ -118,18 +136,17 @@ class Runtime:
 
     # --- time ---------------------------------------------------------------
 
-    def _timer(self, day: Day | None, priority: int, payload: Any) -> None:
-        heapq.heappush(self.state.timers, (day if day is not None else -(10**9), priority, next(self._seq), payload))
+    def _timer(self, day: Day | None, due: Due, payload: PairWindow | str | Pending | DurationCheck) -> None:
+        heapq.heappush(self.state.timers, (day if day is not None else -(10**9), due, next(self._seq), payload))
 
     def _advance(self, day: Day) -> None:
+        """Run every timer due by ``day``, in day order, then in the order of ``Due``."""
         timers = self.state.timers
         while timers and timers[0][0] <= day:
-            _, priority, _, payload = heapq.heappop(timers)
-            if priority == PAIR_ADD:
-                self._pair_add(payload)
-            elif priority == PAIR_DEL:
-                self._pair_del(payload)
-            elif priority == EXPIRE:
+            _, due, _, payload = heapq.heappop(timers)
+            if isinstance(payload, PairWindow):
+                self._pair_add(payload) if due is Due.PAIR_ADD else self._pair_del(payload)
+            elif isinstance(payload, str):
                 self._expire(payload)
             elif isinstance(payload, Pending):
                 self._check_absence(payload)
@@ -158,73 +175,74 @@ class Runtime:
             if keep is None:
                 self._expire(uid)
             else:
-                self._timer(day + keep + 1, EXPIRE, uid)
+                self._timer(day + keep + 1, Due.EXPIRE, uid)
         if self.retractions >= ROTATE_AFTER:
             self._rotate()
 
     # --- matches ------------------------------------------------------------
 
-    def _on_matches(self, matches: list[Match], day: Day, in_batch: set[str]) -> None:
+    def _on_matches(self, matches: list[EngineMatch], day: Day, in_batch: set[str]) -> None:
         answered: list[tuple[AbsenceRule, Roles]] = []
-        for name, raw in matches:
-            found = self._live_match(name, raw)
-            if found is None:
-                continue
-            rule, match, roles = found
-            if isinstance(rule, AbsenceRule) and "_u" in name:
-                pattern = rule.unless[int(name.rsplit("_u", 1)[1])]
-                event = self.state.retained.get(match[pattern.alias]["i"])
+        for match in matches:
+            rule, roles = match.rule, match.roles
+            if (rule.treaty, roles) not in self.state.pairs:
+                continue  # a pair the engine still holds after the treaty left force
+            if isinstance(rule, AbsenceRule) and match.part == "unless":
+                pattern = rule.unless[match.unless]
+                event = self.state.retained.get(match.uid(pattern.alias))
                 if event is not None and all_hold(pattern.conds, event.fields, {}, roles, only_python=True):
                     answered.append((rule, roles))
             elif isinstance(rule, AbsenceRule):
-                self._trigger(rule, match, roles, day, in_batch)
+                self._trigger(rule, match, day, in_batch)
             elif isinstance(rule, EventsRule):
-                self._complete(rule, match, roles, day, in_batch)
+                self._complete(rule, match, day, in_batch)
         for rule, roles in answered:
             for pending in self.state.pending.get((rule.index, roles), []):
                 if pending.event.day <= day:
                     pending.cancelled = True
 
-    def _bindings(self, rule: CompiledRule, match: dict[str, Any]) -> tuple[Bindings, list[Event], list[Fact]] | None:
-        """What a match bound, or None when it names an expired event or a fact no longer live."""
+    def _bindings(self, match: EngineMatch) -> tuple[Bindings, list[Event], list[Fact]] | None:
+        """What a match bound, or None when it names an expired event or a fact no longer live, or fails a Python condition."""
+        rule = match.rule
         bindings: dict[str, Any] = {}
         events: list[Event] = []
         facts: list[Fact] = []
         for pattern in rule.event_patterns:
-            event = self.state.retained.get(match[pattern.alias]["i"])
+            event = self.state.retained.get(match.uid(pattern.alias))
             if event is None:
                 return None  # an expired event the engine still holds
             bindings[pattern.alias] = dict(event.fields)
             events.append(event)
         for pattern in rule.fact_patterns:
-            fact = self.state.facts.get(match[pattern.alias]["i"])
+            fact = self.state.facts.get(match.uid(pattern.alias))
             if fact is None:
                 return None
             bindings[pattern.alias] = fact.fields
             facts.append(fact)
-        if not all(all_hold(p.conds, bindings[p.alias], bindings, self._roles(match), only_python=True) for p in rule.patterns):
+        if not all(all_hold(p.conds, bindings[p.alias], bindings, match.roles, only_python=True) for p in rule.patterns):
             return None  # a condition the backend does not evaluate
         return bindings, events, facts
 
-    def _complete(self, rule: EventsRule, match: dict[str, Any], roles: Roles, day: Day, in_batch: set[str]) -> None:
-        found = self._bindings(rule, match)
+    def _complete(self, rule: EventsRule, match: EngineMatch, day: Day, in_batch: set[str]) -> None:
+        if match.uid(rule.steps[-1].alias) not in in_batch:
+            return  # the last step is an earlier day's event: the match was already judged then
+        found = self._bindings(match)
         if found is None:
             return
         bindings, events, facts = found
-        if events[-1].day != day or match[rule.steps[-1].alias]["i"] not in in_batch or not _steps_in_order(rule, events):
-            return
-        self._emit(rule, roles, day, events, facts, bindings, {})
+        if events[-1].day == day and _steps_in_order(rule, events):
+            self._emit(rule, match.roles, day, events, facts, bindings, {})
 
-    def _trigger(self, rule: AbsenceRule, match: dict[str, Any], roles: Roles, day: Day, in_batch: set[str]) -> None:
-        if match[rule.trigger.alias]["i"] not in in_batch:
+    def _trigger(self, rule: AbsenceRule, match: EngineMatch, day: Day, in_batch: set[str]) -> None:
+        if match.uid(rule.trigger.alias) not in in_batch:
             return
-        found = self._bindings(rule, match)
+        found = self._bindings(match)
         if found is None:
             return
         bindings, events, _ = found
-        pending = Pending(rule, roles, events[0], bindings, absence_due(day, rule.days))
-        self.state.pending.setdefault((rule.index, roles), []).append(pending)
-        self._timer(pending.due, CHECK, pending)
+        pending = Pending(rule, match.roles, events[0], bindings, absence_due(day, rule.days))
+        self.state.pending.setdefault((rule.index, match.roles), []).append(pending)
+        self._timer(pending.due, Due.CHECK, pending)
 
     def _check_absence(self, pending: Pending) -> None:
         rule, roles = pending.rule, pending.roles
@@ -232,19 +250,19 @@ class Runtime:
         if pending in waiting:
             waiting.remove(pending)
         if not pending.cancelled and (rule.treaty, roles) in self.state.pairs:
-            extra = {"deadline": iso(pending.due - 1), "days": rule.days}
+            extra = {"deadline": iso(absence_deadline(pending.event.day, rule.days)), "days": rule.days}
             self._emit(rule, roles, pending.due, [pending.event], [], pending.bindings, extra)
 
-    def _on_duration(self, rule: DurationRule, match: dict[str, Any], roles: Roles) -> None:
-        uid = match[rule.fact.alias]["i"]
+    def _on_duration(self, rule: DurationRule, match: EngineMatch) -> None:
+        roles, uid = match.roles, match.uid(rule.fact.alias)
         fact = self.state.facts.get(uid)
         if fact is None or not all_hold(rule.fact.conds, fact.fields, {rule.fact.alias: fact.fields}, roles, only_python=True):
             return
         window = self.state.pairs.get((rule.treaty, roles))
         start = duration_start(fact.since, window.first if window else None)
         if start is not None:
-            check = DurationCheck(rule, roles, uid, fact, start + rule.more_than_days + 1)
-            self._timer(check.due, CHECK, check)
+            check = DurationCheck(rule, roles, uid, fact, duration_due(start, rule.more_than_days))
+            self._timer(check.due, Due.CHECK, check)
 
     def _check_duration(self, check: DurationCheck) -> None:
         rule, roles, fact = check.rule, check.roles, check.fact
@@ -282,25 +300,11 @@ class Runtime:
                 self.session.retract_fact(fact_message(uid, fact))
                 self.retractions += 1
 
-    def _route(self, matches: list[Match]) -> None:
-        """Matches raised by world changes: only duration rules start from those."""
-        for name, raw in matches:
-            found = self._live_match(name, raw) if name.endswith("_d") else None
-            if found is not None and isinstance(found[0], DurationRule):
-                self._on_duration(found[0], found[1], found[2])
-
-    def _live_match(self, name: str, raw: dict[str, Any]) -> tuple[CompiledRule, dict[str, Any], Roles] | None:
-        """The rule, aliased match and roles of an engine match, unless its pair has left force."""
-        rule = self.by_index[int(name[1:].split("_", 1)[0])]
-        match = decode(name, raw, rule)
-        roles = self._roles(match)
-        if (rule.treaty, roles) not in self.state.pairs:
-            return None  # a pair the engine still holds after the treaty left force
-        return rule, match, roles
-
-    @staticmethod
-    def _roles(match: dict[str, Any]) -> Roles:
-        return Roles(match["pair"]["b"], match["pair"]["p"])
+    def _route(self, matches: list[EngineMatch]) -> None:
+        """Matches raised by world changes or pairs entering into force: only duration rules start from those."""
+        for match in matches:
+            if isinstance(match.rule, DurationRule) and (match.rule.treaty, match.roles) in self.state.pairs:
+                self._on_duration(match.rule, match)
 
     # --- pairs, expiry, rotation --------------------------------------------
 

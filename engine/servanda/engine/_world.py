@@ -8,6 +8,7 @@ from ._history import Fact
 
 
 def _key(relation: str, values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A fact's content (``Fact.content``) from a relation and fields in any order."""
     return (relation, *sorted(values.items()))
 
 
@@ -37,7 +38,7 @@ class LiveWorld:
     def add(self, uid: str, fact: Fact) -> None:
         """Record a new fact (the caller has checked it is not already true)."""
         self._by_uid[uid] = fact
-        self._by_key[_key(fact.relation, fact.fields)] = uid
+        self._by_key[fact.content] = uid
         self._by_relation.setdefault(fact.relation, {})[uid] = fact
 
     def remove_matching(self, relation: str, values: Mapping[str, Any], full: bool) -> list[tuple[str, Fact]]:
@@ -50,6 +51,6 @@ class LiveWorld:
                      if all(f.fields.get(k) == v for k, v in values.items())]
         for uid, fact in found:
             del self._by_uid[uid]
-            del self._by_key[_key(fact.relation, fact.fields)]
+            del self._by_key[fact.content]
             del self._by_relation[fact.relation][uid]
         return found

@@ -10,7 +10,7 @@ Nothing here evaluates a rule: that is the engine layer's job.
 from ._compiler import compile_rules, compile_vocabulary
 from ._events import Event, EventParser, check_value, parse_date, parse_event
 from ._feed import FeedReader, open_feed
-from ._ir import (ROLES, AbsenceRule, Citation, CompiledRule, CompiledRules, CompiledTreaty, Cond, DurationRule, EventsRule,
+from ._ir import (AbsenceRule, Citation, CompiledRule, CompiledRules, CompiledTreaty, Cond, DurationRule, EventsRule,
                   GradeException, Membership, Op, Pattern, QuotedText, Ref, RuleHead, Value)
 from ._models import (Assumption, Expectations, ExpectedFinding, FieldSpec, Scenario, Treaty, Variant, Vocabulary, World,
                       WorldFact)
@@ -46,7 +46,6 @@ __all__ = [
     "Overlay",
     "Pattern",
     "QuotedText",
-    "ROLES",
     "Ref",
     "RuleHead",
     "Scenario",

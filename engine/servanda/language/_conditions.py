@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, did_you_mean, one_of
 from ._events import check_value
-from ._ir import ROLES, Cond, Op, Pattern, Ref
+from ..core import ROLE_NAMES
+from ._ir import Cond, Op, Pattern, Ref
 from ._models import FieldSpec, Vocabulary
 from ._yaml import Document, Key
 
@@ -54,7 +55,7 @@ class ConditionCompiler:
             if register:
                 scope.broken.add(alias)
             return None
-        if alias in scope.kinds or alias in ROLES:
+        if alias in scope.kinds or alias in ROLE_NAMES:
             self.problems.append(self.doc.diag(key, "SV209", f"alias '{alias}' is already used in this rule"))
         conds: list[Cond] = []
         for name, raw in where.items():
@@ -132,7 +133,7 @@ class ConditionCompiler:
         return converted
 
     def _ref(self, name: str, spec: FieldSpec, text: str, scope: Scope, key: Key) -> Any:
-        if text in ROLES:
+        if text in ROLE_NAMES:
             if spec.type != "state":
                 self.problems.append(self.doc.diag(key, "SV205", f"'${text}' is a state, but '{name}' is {spec.type}"))
                 return _BAD
@@ -142,7 +143,7 @@ class ConditionCompiler:
             return _BAD
         target = scope.kinds.get(alias)
         if target is None or not fname:
-            choices = [f"${r}" for r in ROLES] + [f"${a}." for a in scope.kinds]
+            choices = [f"${r}" for r in ROLE_NAMES] + [f"${a}." for a in scope.kinds]
             self.problems.append(self.doc.diag(key, "SV204", f"unknown reference '${text}'",
                                                did_you_mean(f"${text}", choices) or one_of(choices)))
             return _BAD

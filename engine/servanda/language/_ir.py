@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Union
 
-from ..core import ROLE_NAMES, Day, Grade
+from ..core import Day, Grade
 from ._models import Vocabulary
 
-ROLES = ROLE_NAMES
 Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists"]
 Value = Union[bool, int, float, str]
 
@@ -147,6 +146,11 @@ class RuleHead:
         """Every pattern a match binds: events first, then world facts."""
         return self.event_patterns + self.fact_patterns
 
+    @property
+    def events_read(self) -> tuple[Pattern, ...]:
+        """Every event pattern the rule waits for: the events a match binds and, for an absence rule, its unless events."""
+        return self.event_patterns
+
 
 @dataclass(frozen=True)
 class EventsRule(RuleHead):
@@ -179,6 +183,10 @@ class AbsenceRule(RuleHead):
     @property
     def event_patterns(self) -> tuple[Pattern, ...]:
         return (self.trigger,)
+
+    @property
+    def events_read(self) -> tuple[Pattern, ...]:
+        return (self.trigger, *self.unless)
 
 
 @dataclass(frozen=True)

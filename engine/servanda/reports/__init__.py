@@ -8,12 +8,13 @@ say what they are (a heading, a grade, a condition that failed); ``str()`` of it
 plain text. Colour is the command line's business, at a terminal only.
 """
 
-from ._coverage import coverage_text
+from ._coverage import coverage_shortfall, coverage_text
 from ._diff import diff_json, diff_markdown, diff_text
 from ._explain import counterfactuals_json, counterfactuals_text, explain_json, explanation_text, why_not_text
 from ._files import (save_timeline, schema_text, timeline_image_path, write_file, write_markdown, write_report,
                      write_schemas)
-from ._findings import diagnostics_json, diagnostics_text, findings_json, findings_text, test_text
+from ._findings import (diagnostics_json, diagnostics_text, findings_json, findings_text, skip_text, test_summary,
+                        test_text)
 from ._grades import GRADE_COLOUR, GRADE_LABEL, GradeColour, GradeLabel
 from ._json import json_text
 from ._lint import lint_json, lint_text
@@ -35,6 +36,7 @@ __all__ = [
     "Styled",
     "counterfactuals_json",
     "counterfactuals_text",
+    "coverage_shortfall",
     "coverage_text",
     "diagnostics_json",
     "diagnostics_text",
@@ -53,6 +55,8 @@ __all__ = [
     "render_timeline",
     "save_timeline",
     "schema_text",
+    "skip_text",
+    "test_summary",
     "test_text",
     "timeline_image_path",
     "timeline_json",

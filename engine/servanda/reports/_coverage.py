@@ -20,6 +20,11 @@ def coverage_text(cov: Coverage) -> str:
     return "\n".join(lines)
 
 
+def coverage_shortfall(cov: Coverage, fail_under: float) -> str:
+    """The line saying the rules are less covered than ``--fail-under`` asks."""
+    return f"{cov.full_pct:.1f}% of the rules are fully covered, below --fail-under {fail_under:g}."
+
+
 def _status(row: RuleCoverage) -> str:
     """covered, fired only, held only or uncovered."""
     if row.full:

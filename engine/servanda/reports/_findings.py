@@ -82,6 +82,16 @@ def diagnostics_json(diagnostics: Sequence[Diagnostic]) -> str:
     return json_text({"diagnostics": [d.to_json() for d in diagnostics]})
 
 
+def skip_text(label: str) -> str:
+    """A case that states no expectations, so nothing is tested."""
+    return f"SKIP {label}  (no expectations)"
+
+
+def test_summary(passed: int, failed: int) -> str:
+    """How many cases passed and failed."""
+    return f"{passed} passed, {failed} failed"
+
+
 def test_text(path: str, scenario: str, mismatches: Sequence[Mismatch]) -> Styled:
     """The outcome of one scenario's expectations, with a readable diff."""
     if not mismatches:

@@ -16,7 +16,6 @@ Nothing is guessed: every counterfactual reported was evaluated.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -140,7 +139,7 @@ def cleared(rules: RuleSet, scenario: LoadedScenario, finding: Finding, overlay:
 
 def _timely_additions(rules: RuleSet, scenario: LoadedScenario, rule: CompiledRule, finding: Finding) -> list[Event]:
     """Candidate events that, dated the day before the finding, would answer or end what it reports."""
-    day = dt.date.fromisoformat(finding.date).toordinal() - 1
+    day = finding.day - 1
     roles = finding.roles
     taken = {e.id for e in scenario.events}
     out: list[Event] = []

@@ -8,7 +8,6 @@ by the nearest date. What is left unpaired was added or removed.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -122,7 +121,7 @@ def _pair(old: list[Finding], new: list[Finding]) -> tuple[int, list[tuple[Findi
 
 def _days_apart(a: Finding, b: Finding) -> int:
     """How many days lie between two findings' dates."""
-    return abs((dt.date.fromisoformat(a.date) - dt.date.fromisoformat(b.date)).days)
+    return abs(a.day - b.day)
 
 
 def changed_fields(a: Finding, b: Finding) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..core import Roles, iso
+from ..core import Roles, iso, iso_or_none
 from ..engine import MISSING, Bindings, Fields, Stretch, holds, resolve
 from ..language import Cond, Event, Pattern, Ref
 
@@ -159,9 +159,8 @@ def event_item(event: Event) -> Item:
 def fact_item(stretch: Stretch) -> Item:
     """A world fact's stretch as evidence."""
     fact = stretch.fact
-    since = iso(fact.since) if fact.since is not None else None
-    ended = iso(stretch.live_until - 1) if stretch.live_until is not None else None
-    return Item("fact", fact.origin, fact.relation, since, tuple(fact.fields.items()), ended=ended)
+    return Item("fact", fact.origin, fact.relation, iso_or_none(fact.since), tuple(fact.fields.items()),
+                ended=iso_or_none(stretch.last_day))
 
 
 def pattern_check(pattern: Pattern, role: Role, item: Item, bindings: Bindings, roles: Roles | None,

@@ -77,7 +77,7 @@ def _clause_checks(doc: Document) -> Iterator[Diagnostic]:
 
 def _unused_kinds(compiled: CompiledRules, vocabulary: Document) -> Iterator[Diagnostic]:
     """Event kinds no rule waits for and whose effects touch no relation a rule reads."""
-    kinds = {p.kind for r in compiled.rules for p in r.event_patterns + (r.unless if isinstance(r, AbsenceRule) else ())}
+    kinds = {p.kind for r in compiled.rules for p in r.events_read}
     for name, spec in compiled.vocabulary.kinds.items():
         touched = {e.add or e.remove for e in spec.effects}
         if name not in kinds and not touched & compiled.used_relations:

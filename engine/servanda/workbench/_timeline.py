@@ -179,8 +179,7 @@ def _label(head: str, specs: Mapping[str, Any], values: Mapping[str, Any]) -> st
 def _fact_interval(stretch: Stretch, specs: Mapping[str, Any], as_of: dt.date) -> Interval:
     """The days a world fact held, from its ``since`` (else the day it became live) to its last day."""
     first = _first_day(stretch)
-    # A fact removed on day D is live at the start of D (live_until = D + 1): D is its last day.
-    end, ongoing = _until(stretch.live_until - 1 if stretch.live_until is not None else None, as_of)
+    end, ongoing = _until(stretch.last_day, as_of)
     fact = stretch.fact
     return Interval("fact", fact.relation, _lanes(specs, fact.fields), _date(first), end, ongoing,
                     _label(fact.relation, specs, fact.fields), fact.origin)
@@ -233,5 +232,5 @@ def _merge(spans: list[tuple[int | None, int | None]]) -> list[tuple[int | None,
 
 def _finding_mark(finding: Finding) -> FindingMark:
     """Where a finding sits on the timeline."""
-    return FindingMark(dt.date.fromisoformat(finding.date), finding.grade, finding.treaty, finding.clause,
+    return FindingMark(dt.date.fromordinal(finding.day), finding.grade, finding.treaty, finding.clause,
                        finding.rule, finding.party, finding.protected, finding.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..core import Day, iso
-from ..engine import PairWindow, Stretch, absence_due, answers, duration_start, in_window
+from ..engine import PairWindow, Stretch, absence_deadline, absence_due, answers, duration_due, duration_start, in_window
 from ..language import AbsenceRule, Event, EventsRule, Pattern
 from ._evidence import CondCheck, check_all, event_item, fact_item, failure, span, time_check
 
@@ -49,7 +49,7 @@ def not_after(alias: str, event: Event, last_day: Day) -> CondCheck:
 def live_at(stretch: Stretch, day: Day) -> CondCheck:
     """A world fact holds at the start of ``day``."""
     start = stretch.live_from
-    last = stretch.live_until - 1 if stretch.live_until is not None else None
+    last = stretch.last_day
     ok = stretch.live_on(day)
     label = fact_item(stretch).label()
     life = f"{iso(start) if start is not None else 'from the start'} … {iso(last) if last is not None else 'still live'}"
@@ -71,7 +71,8 @@ def no_answer(rule: AbsenceRule, trigger: Event, window: PairWindow, timeline: S
     seen = "none came" if answer is None else f"{answer.kind} {answer.id} on {answer.date}"
     why = "" if answer is None else (f"the trigger {trigger.id} ({trigger.date}) was answered by {event_item(answer).label()}, "
                                      f"within {rule.days} days: an unless event")
-    return time_check("unless", "absent", expected, span(trigger.day, due - 1), seen, answer is None, why)
+    return time_check("unless", "absent", expected, span(trigger.day, absence_deadline(trigger.day, rule.days)), seen,
+                      answer is None, why)
 
 
 def unless_misses(rule: AbsenceRule, trigger: Event, window: PairWindow, timeline: Sequence[Event]) -> tuple[str, ...]:
@@ -84,7 +85,7 @@ def unless_misses(rule: AbsenceRule, trigger: Event, window: PairWindow, timelin
             continue
         label = event_item(event).label()
         if event.day >= due:
-            notes.append(f"{label} came after the deadline {iso(due - 1)}")
+            notes.append(f"{label} came after the deadline {iso(absence_deadline(trigger.day, rule.days))}")
         elif event.day < trigger.day:
             notes.append(f"{label} came before the trigger ({trigger.date})")
         elif not window.covers(event.day):
@@ -101,11 +102,11 @@ def lasted(stretch: Stretch, window: PairWindow, limit: int, as_of: Day) -> Cond
     """A world fact is still live more than ``limit`` days after the day its duration counts from, judged by ``as_of``."""
     start = duration_start(stretch.fact.since, window.first)
     assert start is not None  # duration_extras checks that there is a day to count from
-    due = start + limit + 1
+    due = duration_due(start, limit)
     ok = due <= as_of and stretch.live_on(due)
     label, counted = fact_item(stretch).label(), _counted_from(stretch, window, start)
-    if stretch.live_until is not None and not stretch.live_on(due):
-        end = stretch.live_until - 1
+    if stretch.last_day is not None and not stretch.live_on(due):
+        end = stretch.last_day
         why = (f"{label} ended on {iso(end)}, before its duration counts from {counted}" if end < start else
                f"{label} ended on {iso(end)}: it lasted {end - start} days from {counted}, not more than {limit}")
         seen = f"ended on {iso(end)}"
@@ -154,4 +155,4 @@ def duration_extras(stretch: Stretch, window: PairWindow, limit: int, as_of: Day
     if start is None:
         return (time_check("since", "known", "a day to count from", "", "", False,
                            f"{fact_item(stretch).label()} has no since and the pair's window is open: nothing to count from"),)
-    return lasted(stretch, window, limit, as_of), pair_bound(window, start + limit + 1)
+    return lasted(stretch, window, limit, as_of), pair_bound(window, duration_due(start, limit))

@@ -6,6 +6,7 @@ so one malformed record never costs the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ class FeedReader:
     problems: list[Diagnostic] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)  # id -> day, for the last DEDUP_DAYS days
     expiry: deque[tuple[int, str]] = field(default_factory=deque)
-    last_day: int | None = None
+    last_day: int | None = None  # the day of the last event read
+    last_line: int = 0  # the line it stood on
     parser: EventParser | None = None
     taken: frozenset[str] = frozenset()  # ids the scenario's own events already use
 
@@ -88,8 +90,8 @@ class FeedReader:
                           "each event is counted once: give the feed's event another id")
             return None
         if self.last_day is not None and event.day < self.last_day:
-            self._problem(number, column(raw, "date"), "SV210", f"event '{event.id}' ({event.date}) is earlier than the line before it",
-                          "feeds must be sorted by date")
+            self._problem(number, column(raw, "date"), "SV210", f"event '{event.id}' ({event.date}) is earlier than the last "
+                          f"event read (line {self.last_line}, {dt.date.fromordinal(self.last_day)})", "feeds must be sorted by date")
             return None
         if event.day != self.last_day:
             self.last_day = event.day
@@ -98,6 +100,7 @@ class FeedReader:
                 self.seen.pop(expiry.popleft()[1], None)
         self.seen[event.id] = event.day
         self.expiry.append((event.day, event.id))
+        self.last_line = number
         return event
 
     def _locator(self, number: int, raw: bytes) -> Locate:

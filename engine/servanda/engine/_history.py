@@ -15,7 +15,7 @@ workbench after the fact. The rules of time, in days (``core.Day``):
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..core import Day
@@ -37,14 +37,14 @@ class Fact:
     fields: Mapping[str, Value]
     since: Day | None = None
     origin: str = ""
+    # What the world holds: relation and fields. The world is a set of contents, whoever made them and since when.
+    # Computed once: the world's index and each day's effects compare facts by it.
+    content: tuple[Any, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fields", dict(sorted(self.fields.items())))
-
-    @property
-    def content(self) -> tuple[Any, ...]:
-        """What the world holds: relation and fields. The world is a set of contents, whoever made them and since when."""
-        return (self.relation, *self.fields.items())
+        fields = dict(sorted(self.fields.items()))
+        object.__setattr__(self, "fields", fields)
+        object.__setattr__(self, "content", (self.relation, *fields.items()))
 
     def identity(self) -> tuple[Any, ...]:
         """What makes two citations of a fact the same: its content, since and origin."""

@@ -286,7 +286,7 @@ class Runtime:
             self._add_fact(Fact(relation, values, day, origin))
 
     def _add_fact(self, fact: Fact) -> None:
-        if self.state.facts.holds(fact.relation, fact.fields):
+        if self.state.facts.holds(fact):
             return  # already true: the world is a set
         uid = f"f{next(self._uids)}"
         self.state.facts.add(uid, fact)

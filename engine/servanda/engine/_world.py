@@ -31,9 +31,9 @@ class LiveWorld:
         """Every live fact with its uid."""
         return iter(list(self._by_uid.items()))
 
-    def holds(self, relation: str, values: Mapping[str, Any]) -> bool:
-        """Whether exactly this fact is already true (the world is a set)."""
-        return _key(relation, values) in self._by_key
+    def holds(self, fact: Fact) -> bool:
+        """Whether a fact with this content is already true (the world is a set)."""
+        return fact.content in self._by_key
 
     def add(self, uid: str, fact: Fact) -> None:
         """Record a new fact (the caller has checked it is not already true)."""

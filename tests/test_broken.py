@@ -9,7 +9,7 @@ A case is named by where its fixture lives:
 - ``events/<case>``: ``events/<case>.jsonl`` read as the ``--events`` feed of ``good-scenario.yaml``.
 - ``generated/<case>``: input that is built at test time (too large, not UTF-8, not a file …).
 
-Expected lines read ``LINE:COL: CODE: text``: line, column and code must be equal, and the message
+Expectations live in ``expected.yaml`` and in ``expected-*.yaml`` beside it. Expected lines read ``LINE:COL: CODE: text``: line, column and code must be equal, and the message
 with its hint must contain the text. A case may be ``{xfail: reason, diagnostics: […]}`` when the
 engine is known to get it wrong; the diagnostics are then the correct ones.
 """
@@ -169,8 +169,15 @@ def actual_diagnostics(case: str, tmp: Path, rules: RuleSet) -> list[Found]:
 
 
 def _load_expected() -> dict[str, Any]:
-    with (BROKEN / "expected.yaml").open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
+    """Every case of expected.yaml and of the expected-*.yaml files beside it (one per area of the input); a case is named once."""
+    out: dict[str, Any] = {}
+    for path in sorted(BROKEN.glob("expected*.yaml")):
+        with path.open(encoding="utf-8") as stream:
+            cases = yaml.safe_load(stream) or {}
+        twice = set(out) & set(cases)
+        assert not twice, f"{path.name} names cases another expected file already has: {sorted(twice)}"
+        out.update(cases)
+    return out
 
 
 EXPECTED = _load_expected()

@@ -16,6 +16,7 @@ engine is known to get it wrong; the diagnostics are then the correct ones.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -91,6 +92,56 @@ def _generate_vocabulary_latin1(tmp: Path) -> Path:
     return folder
 
 
+def _generate_deep_flow(tmp: Path) -> Path:
+    path = tmp / "deep-flow.yaml"
+    path.write_text("scenario: s\ntitle: t\nas_of: 2026-12-31\nworld: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    return path
+
+
+def _generate_deep_block(tmp: Path) -> Path:
+    path = tmp / "deep-block.yaml"
+    path.write_text("scenario: s\nworld:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(400)), encoding="utf-8")
+    return path
+
+
+def _generate_control_characters(tmp: Path) -> Path:
+    path = tmp / "control.yaml"
+    path.write_text("scenario: s\ntitle: t\n# a comment with \x1b[31m in it\nas_of: 2026-12-31\nnote: \x00\x7f\n", encoding="utf-8")
+    return path
+
+
+def _generate_fifo(tmp: Path) -> Path:
+    path = tmp / "pipe.yaml"
+    os.mkfifo(path)
+    return path
+
+
+def _generate_fifo_feed(tmp: Path) -> Path:
+    path = tmp / "pipe.jsonl"
+    os.mkfifo(path)
+    return path
+
+
+def _generate_device(tmp: Path) -> Path:
+    link = tmp / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    return link
+
+
+def _generate_link_loop(tmp: Path) -> Path:
+    (tmp / "a.yaml").symlink_to(tmp / "b.yaml")
+    (tmp / "b.yaml").symlink_to(tmp / "a.yaml")
+    return tmp / "a.yaml"
+
+
+def _generate_long_feed_line(tmp: Path) -> Path:
+    path = tmp / "long.jsonl"
+    good = '{"id": "f%d", "date": "2026-03-0%d", "kind": "armed_attack", "actor": "USA", "target": "KAZ"}\n'
+    long = '{"id": "f2", "note": "' + "x" * language.MAX_LINE + '"}\n'
+    path.write_text(good % (1, 1) + long + good % (3, 3), encoding="utf-8")
+    return path
+
+
 # name -> (builder, kind of input it builds)
 GENERATED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "huge-scenario": (_generate_huge, "scenario"),
@@ -100,6 +151,14 @@ GENERATED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "missing-scenario": (_generate_missing, "scenario"),
     "treaty-is-a-directory": (_generate_treaty_directory, "rules"),
     "latin1-vocabulary": (_generate_vocabulary_latin1, "rules"),
+    "deep-flow-nesting": (_generate_deep_flow, "scenario"),
+    "deep-block-nesting": (_generate_deep_block, "scenario"),
+    "control-characters-in-yaml": (_generate_control_characters, "scenario"),
+    "scenario-is-a-pipe": (_generate_fifo, "scenario"),
+    "feed-is-a-pipe": (_generate_fifo_feed, "feed"),
+    "scenario-is-a-device": (_generate_device, "scenario"),
+    "scenario-is-a-link-loop": (_generate_link_loop, "scenario"),
+    "feed-line-too-long": (_generate_long_feed_line, "feed"),
 }
 
 
@@ -144,8 +203,11 @@ def _check_scenario(path: Path, rules: RuleSet) -> list[Found]:
 def _check_feed(path: Path, rules: RuleSet) -> list[Found]:
     scenario = load_scenario(GOOD_SCENARIO, rules)
     reader = FeedReader(str(path), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events))
-    with path.open("rb") as stream:
-        evaluate(rules, scenario, reader.read(stream))
+    try:
+        with language.open_feed(path) as stream:
+            evaluate(rules, scenario, reader.read(stream))
+    except DiagnosticError as exc:
+        return _relative(exc.diagnostics, None)
     assert all(d.path == str(path) for d in reader.problems)
     return _relative(tuple(sorted(set(reader.problems))), None)
 

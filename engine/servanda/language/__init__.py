@@ -10,6 +10,7 @@ Nothing here evaluates a rule: that is the engine layer's job.
 from ._compiler import compile_rules, compile_vocabulary
 from ._events import Event, EventParser, check_value, parse_date, parse_event
 from ._feed import FeedReader, open_feed
+from ._files import MAX_BYTES, MAX_LINE, Limits, limits, open_regular, read_text, reading_limits, scenario_paths
 from ._ir import (AbsenceRule, Citation, CompiledRule, CompiledRules, CompiledTreaty, Cond, DurationRule, EventsRule,
                   GradeException, Membership, Op, Pattern, QuotedText, Ref, RuleHead, Value)
 from ._models import (Assumption, Expectations, ExpectedFinding, FieldSpec, Scenario, Treaty, Variant, Vocabulary, World,
@@ -18,7 +19,7 @@ from ._overlay import Overlay, overlay_from_variant, overlay_rules, overlay_scen
 from ._scenario import compile_scenario
 from ._schema import FILE_TYPES, schema_for, schema_name
 from ._validate import validate
-from ._yaml import MAX_BYTES, Document, Key, load_yaml, parse_yaml, read_text, scenario_paths
+from ._yaml import MAX_DEPTH, Document, Key, load_yaml, parse_yaml
 
 __all__ = [
     "AbsenceRule",
@@ -40,7 +41,10 @@ __all__ = [
     "FieldSpec",
     "GradeException",
     "Key",
+    "Limits",
     "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_LINE",
     "Membership",
     "Op",
     "Overlay",
@@ -59,8 +63,10 @@ __all__ = [
     "compile_rules",
     "compile_scenario",
     "compile_vocabulary",
+    "limits",
     "load_yaml",
     "open_feed",
+    "open_regular",
     "overlay_from_variant",
     "overlay_rules",
     "overlay_scenario",
@@ -68,6 +74,7 @@ __all__ = [
     "parse_event",
     "parse_yaml",
     "read_text",
+    "reading_limits",
     "scenario_paths",
     "schema_for",
     "schema_name",

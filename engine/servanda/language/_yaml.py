@@ -8,6 +8,7 @@ keys, tags and alias bombs are refused.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,14 @@ import yaml
 
 from ..diagnostics import Diagnostic
 from ..errors import DiagnosticError
+from ._files import read_text
 
 
-MAX_BYTES = 8 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 100  # collections inside collections; real files nest about 10 deep
 
 Key = tuple[str | int, ...]
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters text may not hold (tab and newline may)
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -106,34 +109,6 @@ class Document:
         return Diagnostic(self.path, line, col, code, message, hint)
 
 
-def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """Read a file as UTF-8, turning every failure into a located diagnostic."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DiagnosticError(
-                [Diagnostic(name, 1, 1, "SV003", f"file is {size:,} bytes; the limit is {max_bytes:,}",
-                            "split it into several files")]
-            )
-        raw = path.read_bytes()
-    except DiagnosticError:
-        raise
-    except IsADirectoryError:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "SV001", "expected a file, found a directory")]) from None
-    except OSError as exc:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "SV001", f"cannot read the file: {exc.strerror}")]) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise DiagnosticError(
-            [Diagnostic(name, line, col, "SV002", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                        "save the file as UTF-8")]
-        ) from None
-
-
 def load_yaml(path: Path) -> Document:
     """Load one YAML file into a Document, or raise DiagnosticError."""
     return parse_yaml(read_text(path), str(path))
@@ -143,18 +118,15 @@ def parse_yaml(text: str, name: str) -> Document:
     """Parse YAML text; every problem becomes a diagnostic naming ``name``."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    refused = _unprintable(text, name) or _too_deep(text, name)
+    if refused:
+        raise DiagnosticError(refused)
     node = _compose_fast(text)
     try:
         if node is _FAILED:
             node = _compose(_StrictLoader, text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "malformed YAML"
-        hint = ""
-        if exc.context and exc.context_mark and exc.context_mark is not mark:
-            hint = f"{exc.context} that starts on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
-        raise DiagnosticError([Diagnostic(name, line, col, "SV004", f"YAML syntax error: {problem}", hint)]) from None
+        raise DiagnosticError([_syntax_error(exc, name)]) from None
     except yaml.YAMLError as exc:
         raise DiagnosticError([Diagnostic(name, 1, 1, "SV004", f"YAML syntax error: {exc}")]) from None
     if node is None:
@@ -164,6 +136,70 @@ def parse_yaml(text: str, name: str) -> Document:
     if builder.problems:
         raise DiagnosticError(builder.problems)
     return Document(name, data, builder.positions)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    hint = ""
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        hint = f"{exc.context} that starts on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+    return Diagnostic(name, line, col, "SV004", f"YAML syntax error: {exc.problem or 'malformed YAML'}", hint)
+
+
+def _character(char: str) -> str:
+    """A character named for a message: its code point, and its name when it has one."""
+    label = unicodedata.name(char, "") or {"\x00": "NUL", "\x1b": "ESCAPE", "\x7f": "DELETE"}.get(char, "")
+    return f"U+{ord(char):04X}" + (f" ({label})" if label else "")
+
+
+def _unprintable(text: str, name: str, most: int = 20) -> list[Diagnostic]:
+    """Where the text holds characters YAML does not allow (control characters and the like), each located."""
+    found: list[Diagnostic] = []
+    for match in yaml.reader.Reader.NON_PRINTABLE.finditer(text):
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        found.append(Diagnostic(name, line, col, "SV004", f"the character {_character(match.group()[0])} is not allowed in YAML",
+                                "remove it, or save the file as text"))
+        if len(found) == most:
+            break
+    return found
+
+
+_FLOW_OPENERS = re.compile(r"[\[{]")
+_BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
+
+
+def _too_deep(text: str, name: str) -> list[Diagnostic]:
+    """A diagnostic at the first collection nested deeper than MAX_DEPTH, if any.
+
+    Composing and building recurse once per level, and libyaml's composer can overflow the
+    C stack, so depth is checked before either runs. Most files are cleared without parsing:
+    a flow collection opens with '[' or '{', and a block collection starts within its line's
+    run of spaces and indicators, one level or two (an indentless sequence) per column.
+    """
+    flows = len(_FLOW_OPENERS.findall(text))
+    blocks = 2 * (max((len(m.group()) for m in _BLOCK_PREFIX.finditer(text)), default=0) + 1)
+    if flows + blocks <= MAX_DEPTH:
+        return []
+    loaders = (_FastLoader, _StrictLoader) if yaml.__with_libyaml__ else (_StrictLoader,)
+    for loader in loaders:  # libyaml may stop early (it scans ahead, and caps nesting itself): then the Python parser tells where
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        mark = event.start_mark
+                        return [Diagnostic(name, mark.line + 1, mark.column + 1, "SV009",
+                                           f"collections are nested more than {MAX_DEPTH} deep", "flatten the structure")]
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    depth -= 1
+            return []
+        except yaml.YAMLError:
+            continue
+    return []  # a syntax error no deeper than the limit: parsing reports it
 
 
 class _Builder:
@@ -196,10 +232,15 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, key + (i,)) for i, item in enumerate(node.value)]
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError) as exc:
             self._problem(node, "SV103", f"cannot read the value {node.value!r}: {exc}")
             return None
+        if isinstance(value, str) and (control := CONTROL.search(value)):
+            self._problem(node, "SV103", f"text holds the control character {_character(control.group())}",
+                          "remove it: text is shown in terminals, reports and pictures")
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -211,6 +252,9 @@ class _Builder:
                 self._problem(knode, "SV007", "mapping keys must be plain scalars")
                 continue
             name = str(knode.value)
+            if control := CONTROL.search(name):
+                self._problem(knode, "SV103", f"key holds the control character {_character(control.group())}", "remove it")
+                continue
             if name in out:
                 line, _ = self.positions.get(key + (name,), (0, 0))
                 self._problem(knode, "SV005", f"duplicate key '{name}' (first defined on line {line})",
@@ -219,12 +263,3 @@ class _Builder:
             self.positions[key + (name,)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             out[name] = self.build(vnode, key + (name,))
         return out
-
-
-def scenario_paths(paths: list[Path]) -> list[Path]:
-    """Expand folders into their *.yaml files, sorted; a file named twice (directly or through a folder) is kept once."""
-    out: dict[Path, Path] = {}
-    for p in paths:
-        for path in sorted(p.rglob("*.yaml")) if p.is_dir() else [p]:
-            out.setdefault(path.resolve(), path)
-    return list(out.values())

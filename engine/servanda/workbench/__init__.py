@@ -6,7 +6,7 @@ confirmed by re-evaluation, timelines as data, rule coverage, and lint's static 
 Everything here returns plain data; the reports layer renders it.
 """
 
-from ._cases import diff_variants, evaluate_cases, evaluate_paths, evaluate_variant, select_variant
+from ._cases import Refused, diff_variants, evaluate_cases, evaluate_paths, evaluate_variant, refused, select_variant
 from ._counterfactual import Counterfactual, Evidence, cleared, counterfactuals, every_counterfactual, evidence_of, minimal_removals
 from ._coverage import Coverage, RuleCoverage, coverage
 from ._diff import Change, Diff, diff_findings
@@ -33,6 +33,7 @@ __all__ = [
     "LINT_CODES",
     "Mismatch",
     "PatternCheck",
+    "Refused",
     "RuleCoverage",
     "RulePart",
     "Timeline",
@@ -54,6 +55,7 @@ __all__ = [
     "implied",
     "lint",
     "minimal_removals",
+    "refused",
     "search_clause",
     "select_variant",
     "shown_value",

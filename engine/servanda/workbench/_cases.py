@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from ..diagnostics import Diagnostic
 from ..engine import LoadedScenario, Result, RuleSet, evaluate, load_scenario
@@ -74,7 +74,29 @@ def evaluate_paths(rules: RuleSet, paths: Sequence[Path], feed: Path | None = No
         try:
             with open_feed(feed) as stream:
                 results.append(evaluate(rules, scenario, reader.read(stream)))
-        except OSError as exc:
-            problems.append(Diagnostic(str(feed), 1, 1, "SV001", f"cannot read the file: {exc.strerror}"))
+        except DiagnosticError as exc:
+            problems.extend(exc.diagnostics)
+        except OSError as exc:  # the file went away or broke while being read
+            problems.append(Diagnostic(str(feed), reader.last_line + 1, 1, "SV001", f"cannot read the file: {exc.strerror or exc}"))
         problems.extend(reader.problems)
     return results, problems
+
+
+class Refused(NamedTuple):
+    """What the input refused amounts to: feed lines and whole files (scenarios, rules, a feed that cannot be read)."""
+
+    lines: int
+    files: int
+
+    @property
+    def total(self) -> int:
+        """Every refused record, lines and files together."""
+        return self.lines + self.files
+
+
+def refused(problems: Sequence[Diagnostic], feed: Path | None = None) -> Refused:
+    """How many feed lines and other files the diagnostics refuse (each counted once, however many problems it has)."""
+    name = str(feed) if feed is not None else None
+    lines = {(d.path, d.line) for d in problems if d.path == name and d.code != "SV001" and d.code != "SV008"}
+    files = {d.path for d in problems if d.path != name or d.code in ("SV001", "SV008")}
+    return Refused(len(lines), len(files))

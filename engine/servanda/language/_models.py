@@ -7,18 +7,61 @@ parties, aliases) are checked later by the compiler, which knows the vocabulary.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+import re
+from typing import Annotated, Any, Callable, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WrapValidator, field_validator
 
 from ..core import Grade
 
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters; a huge integer by its size (its digits may be too many to print)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)} item(s)"  # never its repr: it may be nested too deep to print
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)} key(s)"
+    if not isinstance(value, (str, int, float, bool)) and value is not None:
+        return f"a {type(value).__name__}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…'"
+
+
+def _strict_date(value: Any, handler: Callable[[Any], dt.date]) -> dt.date:
+    """A date object, or text written YYYY-MM-DD that is a real day; never a number, a timestamp or a datetime."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        day = handler(value)  # pydantic's own message for text that is no date at all (a day out of range, a bad year)
+        if DATE_FORM.fullmatch(value):
+            return day
+    raise ValueError(f"expected a date YYYY-MM-DD, found {shown(value)}")
+
+
+Date = Annotated[dt.date, WrapValidator(_strict_date)]
+"""A calendar date written YYYY-MM-DD (pydantic alone would take 0, '1767139200' or a midnight timestamp too)."""
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Provenance = Literal["verified_text", "unofficial_translation", "press_quotation", "summary", "our_translation"]
 FieldType = Literal["state", "id", "text", "boolean", "integer", "number", "date"]
 Scalar = Union[bool, int, float, str]
 MAX_DAYS = 36_500  # windows and deadlines of up to a century
+
+
+def _whole(value: Any, handler: Callable[[Any], int]) -> int:
+    """A whole number written as one: never true, 5.0 or the text '5' (pydantic alone would take each)."""
+    if isinstance(value, str):
+        handler(value)  # pydantic's own message for text that is no number at all
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, found {shown(value)}")
+    return handler(value)
+
+
+Count = Annotated[int, Field(ge=0, le=MAX_DAYS), WrapValidator(_whole)]  # a number of days, up to a century
 
 
 class Strict(BaseModel):
@@ -34,7 +77,7 @@ class Unknown(Strict):
     note: str = ""
 
 
-MaybeDate = Union[dt.date, Unknown, None]
+MaybeDate = Union[Date, Unknown, None]
 
 
 # --- vocabulary -------------------------------------------------------------
@@ -43,7 +86,7 @@ class FieldSpec(Strict):
     """One field of an event kind or relation."""
 
     type: FieldType
-    required: bool = True
+    required: Annotated[bool, Field(strict=True)] = True
     values: tuple[str, ...] | None = None  # closed set for id/text fields
     description: str = ""
 
@@ -94,8 +137,8 @@ class Member(Strict):
     """A party of a multilateral treaty with its own dates."""
 
     state: StateCode
-    joined: dt.date | None = None
-    left: dt.date | None = None
+    joined: Date | None = None
+    left: Date | None = None
 
 
 class Text(Strict):
@@ -116,7 +159,7 @@ class Step(Strict):
     kind: Id
     where: dict[str, Condition] = Field(default_factory=dict)
     after: Id | None = None
-    within_days: int | None = Field(default=None, ge=0, le=MAX_DAYS)
+    within_days: Count | None = None
 
 
 class FactPattern(Strict):
@@ -136,7 +179,7 @@ class Unless(Strict):
 class Absence(Strict):
     """The events that must follow the trigger within ``days`` days."""
 
-    days: int = Field(ge=0, le=MAX_DAYS)
+    days: Count
     unless: tuple[Unless, ...] = Field(min_length=1)
 
 
@@ -145,7 +188,7 @@ class Duration(Strict):
 
     relation: Id
     where: dict[str, Condition] = Field(default_factory=dict)
-    more_than_days: int = Field(ge=0, le=MAX_DAYS)
+    more_than_days: Count
 
 
 class ExceptionSpec(Strict):
@@ -223,7 +266,7 @@ class WorldFact(Strict):
 
     relation: Id
     id: Id | None = None
-    since: dt.date | None = None
+    since: Date | None = None
     fields: dict[str, Scalar]
 
 
@@ -238,8 +281,8 @@ class Assumption(Strict):
     """A scenario's assumption about an unknown treaty date."""
 
     treaty: Id
-    in_force: dt.date | None = None
-    ends: dt.date | None = None
+    in_force: Date | None = None
+    ends: Date | None = None
     note: str
 
 
@@ -252,7 +295,7 @@ class ExpectedFinding(Strict):
     grade: Grade | None = None
     party: StateCode | None = None
     protected: StateCode | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     events: tuple[str, ...] | None = None
 
 
@@ -309,7 +352,7 @@ class Variant(Strict):
 
     name: Id
     description: str = ""
-    as_of: dt.date | None = None
+    as_of: Date | None = None
     events: EventChanges = EventChanges()
     world: WorldChanges = WorldChanges()
     assume: tuple[Assumption, ...] = ()  # replaces the baseline's assumption for each treaty named
@@ -325,7 +368,7 @@ class Scenario(Strict):
     title: str
     description: str = ""
     sources: tuple[Source, ...] = ()
-    as_of: dt.date
+    as_of: Date
     assume: tuple[Assumption, ...] = ()
     world: World = World()
     events: tuple[dict[str, Any], ...] = ()

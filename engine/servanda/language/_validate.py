@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, did_you_mean, one_of
 from ..errors import DiagnosticError
+from ._models import shown
 from ._yaml import Document, Key
 
 
@@ -77,8 +78,10 @@ def _one(doc: Document, model: type[BaseModel], key: Key, path: Key, error: Any)
     if kind == "missing":
         name = str(path[-1]) if path else "?"
         return doc.diag(key + path[:-1], "SV102", f"missing required key '{name}'")
-    if kind.startswith("date") or (kind == "value_error" and "date" in error["msg"].lower()):
+    if kind.startswith("date"):
         return doc.diag(key + path, "SV104", f"{where}: {error['msg'].lower()}", "dates are written YYYY-MM-DD")
+    if kind == "value_error" and "date" in error["msg"].lower():
+        return doc.diag(key + path, "SV104", f"{where}: {_message(error)}", "dates are written YYYY-MM-DD")
     return doc.diag(key + path, "SV103", f"{where}: {_message(error)}")
 
 
@@ -86,6 +89,8 @@ def _message(error: Any) -> str:
     msg = str(error["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
+    if error["type"] in ("int_type", "bool_type", "int_parsing", "bool_parsing"):
+        return f"{msg[0].lower() + msg[1:]}, found {shown(error.get('input'))}"
     if error["type"] in ("tuple_type", "list_type"):
         return f"expected a list, found {_shown(error.get('input'))}"
     if error["type"] in ("dict_type", "model_type", "model_attributes_type"):

@@ -341,9 +341,9 @@ def test_cli_unknown_clause_exits_2_with_did_you_mean() -> None:
 
 @pytest.mark.parametrize("options", [[], ["--finding", "x", "--why-not", "c"], ["--finding", "x", "--party", "KAZ"]])
 def test_cli_needs_exactly_one_question(options: list[str]) -> None:
-    """Neither or both of --finding and --why-not (or --party without --why-not) is a usage error, exit 2."""
+    """Neither or both of --finding and --why-not (or --party without --why-not) is a located usage error (SV010), exit 2."""
     code, _, err = _cli(str(SCENARIOS / "seed-kg-joins-hostile-bloc.yaml"), *options)
-    assert code == 2 and "Usage:" in err
+    assert code == 2 and err.startswith("<command line>:1:1: SV010: ") and "--help" in err
 
 
 def test_cli_bad_scenario_exits_2_without_traceback(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import click
 
 from ..core import Grade
 from ..errors import DiagnosticError
-from ..reports import Styled, findings_json, findings_text, markdown_report, write_report
-from ..workbench import evaluate_paths
+from ..reports import Styled, findings_json, findings_text, markdown_report, refused_text, write_report
+from ..workbench import evaluate_paths, refused
 from ._common import EXIT_CLEAN, EXIT_FOUND, RULES, fail, rules_or_exit
 from ._terminal import echo
 
@@ -28,23 +28,29 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
           with_variants: bool) -> None:
     """Evaluate scenarios (and with --variants each of their variants) and print their findings.
 
-    Exit 0 when no violation or potential violation is found, 1 when some are, 2 on input errors.
+    Exit 0 when no violation or potential violation is found, 1 when some are, 2 when any input was
+    refused (a file, a feed line), even if findings were printed: they leave the refused input out.
     """
     if with_variants and events is not None:
         raise click.UsageError("--variants and --events do not go together: variants are what-ifs on a scenario alone")
     rules = rules_or_exit(rules_dir)
     results, problems = evaluate_paths(rules, scenarios, events, variants=with_variants)
+    lost = refused(problems, events)
     if out is not None:
         try:
             click.echo("\n".join(str(path) for path in write_report(rules, results, fmt, out)))
         except DiagnosticError as exc:
             problems.extend(exc.diagnostics)
     elif fmt == "json":
-        click.echo(findings_json(results))
+        click.echo(findings_json(results, rejected=lost.total))
     elif fmt == "markdown":
         click.echo(markdown_report(results), nl=False)
+        if results and lost.total:
+            click.echo("\n" + refused_text(lost.lines, lost.files))
     elif results:
         echo(Styled.join(findings_text(r) for r in results))
+        if lost.total:
+            click.echo("\n" + refused_text(lost.lines, lost.files))
     if problems:
         fail(problems)
     serious = any(f.grade > Grade.INDICATOR for r in results for f in r.findings)

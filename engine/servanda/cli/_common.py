@@ -21,6 +21,21 @@ RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), de
                      show_default=True, help="Rules folder (vocabulary.yaml and one folder per treaty).")
 
 
+class Percent(click.ParamType):
+    """A percentage: a finite number from 0 to 100 (``nan`` and ``inf`` are refused, unlike click's FloatRange)."""
+
+    name = "percent"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not 0 <= number <= 100:  # false for nan as well
+            self.fail(f"{value!r} is not a percentage from 0 to 100", param, ctx)
+        return number
+
+
 def fail(diagnostics: Sequence[Diagnostic], as_json: bool = False) -> NoReturn:
     """Print diagnostics on standard error, sorted, as text or JSON, and exit with status 2."""
     ordered = tuple(sorted(set(diagnostics)))

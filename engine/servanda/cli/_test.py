@@ -9,7 +9,7 @@ import click
 
 from ..reports import coverage_shortfall, coverage_text, skip_text, test_summary, test_text
 from ..workbench import compare, coverage, evaluate_paths
-from ._common import EXIT_CLEAN, EXIT_FOUND, RULES, fail, rules_or_exit
+from ._common import EXIT_CLEAN, EXIT_FOUND, RULES, Percent, fail, rules_or_exit
 from ._terminal import echo
 
 
@@ -18,7 +18,7 @@ from ._terminal import echo
 @RULES
 @click.option("--coverage", "show_coverage", is_flag=True,
               help="After the results, show per rule the scenarios that fire it and those that check it stays silent.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PCT",
+@click.option("--fail-under", type=Percent(), default=None, metavar="PCT",
               help="Exit 1 when fewer than PCT % of the rules are fully covered (implies --coverage).")
 def test(paths: tuple[Path, ...], rules_dir: Path, show_coverage: bool, fail_under: float | None) -> None:
     """Check scenarios' expected findings (default: scenarios/). Exit 1 on any mismatch or, with --fail-under, too little coverage."""

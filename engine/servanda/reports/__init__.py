@@ -13,7 +13,7 @@ from ._diff import diff_json, diff_markdown, diff_text
 from ._explain import counterfactuals_json, counterfactuals_text, explain_json, explanation_text, why_not_text
 from ._files import (save_timeline, schema_text, timeline_image_path, write_file, write_markdown, write_report,
                      write_schemas)
-from ._findings import (diagnostics_json, diagnostics_text, findings_json, findings_text, skip_text, test_summary,
+from ._findings import (diagnostics_json, diagnostics_text, findings_json, findings_text, refused_text, skip_text, test_summary,
                         test_text)
 from ._grades import GRADE_COLOUR, GRADE_LABEL, GradeColour, GradeLabel
 from ._json import json_text
@@ -52,6 +52,7 @@ __all__ = [
     "lint_text",
     "markdown_report",
     "plain_line",
+    "refused_text",
     "render_timeline",
     "save_timeline",
     "schema_text",

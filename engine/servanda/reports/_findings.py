@@ -14,9 +14,10 @@ from ._json import json_text
 from ._styled import Line, Mark, Span, Styled
 
 
-def findings_json(results: Sequence[Result]) -> str:
-    """One JSON object: every scenario's findings, plus a flat ``findings`` list."""
+def findings_json(results: Sequence[Result], rejected: int = 0) -> str:
+    """One JSON object: every scenario's findings, a flat ``findings`` list, and how many input records were ``rejected``."""
     payload: dict[str, Any] = {
+        "rejected": rejected,
         "findings": [dict(f.to_json(), scenario=r.scenario.model.scenario, variant=r.variant) for r in results for f in r.findings],
         "scenarios": [
             {"scenario": r.scenario.model.scenario, "variant": r.variant, "path": r.scenario.path, "as_of": r.scenario.model.as_of.isoformat(),
@@ -68,6 +69,13 @@ def _finding_text(f: Finding) -> list[Line]:
 def _fact(relation: str, fields: Any) -> str:
     """A world fact in one line: ``relation(field=value, …)``."""
     return f"{relation}({', '.join(f'{k}={v}' for k, v in fields.items())})"
+
+
+def refused_text(lines: int, files: int) -> str:
+    """What was refused, for standard output beside the findings (the diagnostics themselves go to standard error)."""
+    parts = [f"{n:,} {what}{'s' if n != 1 else ''}" for n, what in ((lines, "feed line"), (files, "file")) if n]
+    verb = "was" if lines + files == 1 else "were"
+    return f"{' and '.join(parts)} {verb} refused (see the diagnostics on standard error); the findings above leave them out."
 
 
 def diagnostics_text(diagnostics: Sequence[Diagnostic]) -> str:

@@ -9,8 +9,8 @@ from typing import Sequence
 
 from ..diagnostics import Diagnostic, did_you_mean, one_of
 from ..errors import DiagnosticError
-from ..language import (CompiledRules, Document, Event, Overlay, Scenario, compile_rules, compile_scenario, compile_vocabulary,
-                        load_yaml, overlay_from_variant, overlay_rules, overlay_scenario)
+from ..language import (STANDARD_STATES, CompiledRules, Document, Event, Overlay, Scenario, compile_rules, compile_scenario,
+                        compile_vocabulary, known_states, load_yaml, overlay_from_variant, overlay_rules, overlay_scenario)
 from ._backend import Backend
 from ._context import Context, build_context, overlay_context
 
@@ -25,6 +25,11 @@ class RuleSet:
     documents: tuple[Document, ...] = ()  # the treaty files, for locating what static checks find
     vocabulary_document: Document | None = None  # the vocabulary file, likewise
 
+    @property
+    def states(self) -> frozenset[str]:
+        """The state codes events may name under these rules: ISO 3166 (current and former), user-assigned, and every party or member of a treaty."""
+        return known_states(self.compiled.parties)
+
 
 @dataclass(frozen=True)
 class LoadedScenario:
@@ -37,6 +42,8 @@ class LoadedScenario:
     document: Document
     variants: tuple["LoadedVariant", ...] = ()
     variant_name: str | None = None  # set on a variant's own scenario
+    states: frozenset[str] = STANDARD_STATES  # the codes its events may name: the rules' (RuleSet.states) and its world.states
+
 
     @property
     def label(self) -> str:
@@ -107,7 +114,7 @@ def load_scenario(path: Path, rules: RuleSet) -> LoadedScenario:
     doc = load_yaml(path)
     model, events = compile_scenario(doc, rules.compiled)
     context = build_context(rules.compiled, model.world, model.assume)
-    baseline = LoadedScenario(str(path), model, events, context, doc)
+    baseline = LoadedScenario(str(path), model, events, context, doc, states=known_states(rules.states, model.world.states))
     variants: list[LoadedVariant] = []
     problems: list[Diagnostic] = []
     names: set[str] = set()
@@ -137,4 +144,5 @@ def apply_overlay(rules: RuleSet, baseline: LoadedScenario, overlay: Overlay) ->
         rules = dataclasses.replace(rules, compiled=compiled, backend=Backend(compiled))
     model, events = overlay_scenario(baseline.model, baseline.events, overlay)
     context = overlay_context(rules.compiled, baseline.context, model, overlay)
-    return rules, LoadedScenario(baseline.path, model, events, context, baseline.document)
+    states = known_states(rules.states, model.world.states)
+    return rules, LoadedScenario(baseline.path, model, events, context, baseline.document, states=states)

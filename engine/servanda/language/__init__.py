@@ -18,6 +18,7 @@ from ._models import (Assumption, Expectations, ExpectedFinding, FieldSpec, Scen
 from ._overlay import Overlay, overlay_from_variant, overlay_rules, overlay_scenario
 from ._scenario import compile_scenario
 from ._schema import FILE_TYPES, schema_for, schema_name
+from ._states import STANDARD_STATES, known_states
 from ._validate import validate
 from ._yaml import MAX_DEPTH, Document, Key, load_yaml, parse_yaml
 
@@ -52,6 +53,7 @@ __all__ = [
     "QuotedText",
     "Ref",
     "RuleHead",
+    "STANDARD_STATES",
     "Scenario",
     "Treaty",
     "Value",
@@ -63,6 +65,7 @@ __all__ = [
     "compile_rules",
     "compile_scenario",
     "compile_vocabulary",
+    "known_states",
     "limits",
     "load_yaml",
     "open_feed",

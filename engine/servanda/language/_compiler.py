@@ -18,6 +18,7 @@ from ._conditions import ConditionCompiler, Scope
 from ._ir import (AbsenceRule, Citation, CompiledRule, CompiledRules, CompiledTreaty, DurationRule, EventsRule, GradeException,
                   Membership, Pattern, QuotedText)
 from ._models import FieldSpec, Rule, Treaty, Vocabulary
+from ._states import known_states
 from ._validate import validate
 from ._yaml import Document, Key
 
@@ -75,17 +76,20 @@ def compile_rules(vocab: Vocabulary, treaty_docs: list[Document]) -> CompiledRul
     treaties: dict[str, CompiledTreaty] = {}
     files: dict[str, str] = {}
     rules: list[CompiledRule] = []
+    valid: list[tuple[Document, Treaty]] = []
     for doc in treaty_docs:
         try:
-            treaty = validate(doc, Treaty)
+            valid.append((doc, validate(doc, Treaty)))
         except DiagnosticError as exc:
             problems.extend(exc.diagnostics)
-            continue
+    # A rule may name any state a treaty of the folder lists, as well as the standard codes.
+    states = known_states(*(t.parties + tuple(m.state for m in t.members) for _, t in valid))
+    for doc, treaty in valid:
         if treaty.treaty in treaties:
             problems.append(doc.diag(("treaty",), "SV209", f"treaty id '{treaty.treaty}' is already used by {files[treaty.treaty]}"))
             continue
         files[treaty.treaty] = doc.path
-        found = _TreatyCompiler(doc, treaty, vocab, len(rules)).run()
+        found = _TreatyCompiler(doc, treaty, vocab, len(rules), states).run()
         problems.extend(found.problems)
         treaties[treaty.treaty] = found.compiled
         rules.extend(found.rules)
@@ -103,8 +107,8 @@ def _day(value: Any) -> int | None:
 class _TreatyCompiler:
     """Compiles one treaty: its dates and parties, then each clause's rules."""
 
-    def __init__(self, doc: Document, treaty: Treaty, vocab: Vocabulary, first_index: int) -> None:
-        self.doc, self.treaty, self.vocab = doc, treaty, vocab
+    def __init__(self, doc: Document, treaty: Treaty, vocab: Vocabulary, first_index: int, states: frozenset[str]) -> None:
+        self.doc, self.treaty, self.vocab, self.states = doc, treaty, vocab, states
         self.problems: list[Diagnostic] = []
         self.rules: list[CompiledRule] = []
         self.next_index = first_index
@@ -176,7 +180,7 @@ class _TreatyCompiler:
 
     def _rule(self, clause_id: str, ci: int, rule: Rule, key: Key) -> CompiledRule | None:
         before = len(self.problems)
-        cc = ConditionCompiler(self.doc, self.vocab, self.problems)
+        cc = ConditionCompiler(self.doc, self.vocab, self.problems, self.states)
         scope = Scope()
         steps: list[Pattern] = []
         facts: list[Pattern] = []

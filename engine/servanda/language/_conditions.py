@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, did_you_mean, one_of
-from ._events import check_value
+from ._events import check_field
 from ..core import ROLE_NAMES
 from ._ir import Cond, Op, Pattern, Ref
 from ._models import FieldSpec, Vocabulary
+from ._states import STANDARD_STATES
 from ._yaml import Document, Key
 
 _OPS = ("in", "not_in", "not", "gt", "gte", "lt", "lte", "exists")
@@ -34,8 +35,8 @@ class Scope:
 class ConditionCompiler:
     """Turns ``where`` mappings into Cond tuples, appending problems to a shared list."""
 
-    def __init__(self, doc: Document, vocab: Vocabulary, problems: list[Diagnostic]) -> None:
-        self.doc, self.vocab, self.problems = doc, vocab, problems
+    def __init__(self, doc: Document, vocab: Vocabulary, problems: list[Diagnostic], states: frozenset[str] = STANDARD_STATES) -> None:
+        self.doc, self.vocab, self.problems, self.states = doc, vocab, problems, states
 
     def _fields(self, source: str, kind: str) -> dict[str, FieldSpec] | None:
         table = self.vocab.kinds if source == "event" else self.vocab.relations
@@ -126,11 +127,11 @@ class ConditionCompiler:
                 self.problems.append(self.doc.diag(key, "SV204", f"'{raw}': only constants are allowed here"))
                 return _BAD
             return self._ref(name, spec, raw[1:], scope, key)
-        converted, problem = check_value(spec, raw)
-        if problem:
-            self.problems.append(self.doc.diag(key, "SV205", f"field '{name}': {problem}"))
+        checked = check_field(spec, raw, self.states)
+        if checked.code:
+            self.problems.append(self.doc.diag(key, checked.code, f"field '{name}': {checked.problem}", checked.hint))
             return _BAD
-        return converted
+        return checked.value
 
     def _ref(self, name: str, spec: FieldSpec, text: str, scope: Scope, key: Key) -> Any:
         if text in ROLE_NAMES:

@@ -19,13 +19,15 @@ DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 def shown(value: Any, limit: int = 60) -> str:
     """``repr(value)`` cut to ``limit`` characters; a huge integer by its size (its digits may be too many to print)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
         return f"an integer of {value.bit_length()} bits"
     if isinstance(value, (list, tuple)):
         return f"a list of {len(value)} item(s)"  # never its repr: it may be nested too deep to print
     if isinstance(value, dict):
         return f"a mapping of {len(value)} key(s)"
-    if not isinstance(value, (str, int, float, bool)) and value is not None:
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]  # as YAML and JSON write them
+    if not isinstance(value, (str, int, float)):
         return f"a {type(value).__name__}"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…'"

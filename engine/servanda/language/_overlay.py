@@ -21,7 +21,7 @@ from ._compiler import compile_rules
 from ._events import Event
 from ._ir import CompiledRules
 from ._models import Amendment, Assumption, Expectations, FactSelector, Scenario, SwitchOff, Variant, World, WorldFact
-from ._scenario import check_expected, check_facts, late_facts, parse_events
+from ._scenario import check_expected, check_facts, late_facts, parse_events, scenario_states
 from ._yaml import Document, Key
 
 
@@ -52,9 +52,10 @@ def overlay_from_variant(doc: Document, index: int, variant: Variant, baseline: 
     """Check one variant of ``baseline`` (written at ``variants[index]`` of ``doc``) and return its overlay."""
     key: Key = ("variants", index)
     problems: list[Diagnostic] = []
+    states = scenario_states(rules, baseline.world.states, variant.world.states)
     added, replaced, removed = _event_changes(doc, key + ("events",), variant, variant.as_of or baseline.as_of,
-                                              events, rules, problems)
-    problems.extend(check_facts(doc, variant.world.add, rules, key + ("world", "add")))
+                                              events, rules, states, problems)
+    problems.extend(check_facts(doc, variant.world.add, rules, key + ("world", "add"), states))
     timeline = [e for e in events if e.id not in removed | {r.id for r in replaced}] + list(added + replaced)
     first = min((e.date for e in timeline), default=variant.as_of or baseline.as_of)
     problems.extend(late_facts(doc, key + ("world", "add"), variant.world.add, first))
@@ -62,7 +63,7 @@ def overlay_from_variant(doc: Document, index: int, variant: Variant, baseline: 
     problems.extend(_check_treaty_refs(doc, key, variant, rules))
     problems.extend(_conflicting_amendments(doc, key, variant))
     if variant.expect is not None:
-        problems.extend(check_expected(doc, key + ("expect",), variant.expect, rules))
+        problems.extend(check_expected(doc, key + ("expect",), variant.expect, rules, states))
     amended = tuple(_amended_documents(doc, key, variant.amend, treaty_docs))
     if problems:
         raise DiagnosticError(problems + _amendment_problems(rules, treaty_docs, amended))
@@ -73,13 +74,13 @@ def overlay_from_variant(doc: Document, index: int, variant: Variant, baseline: 
 
 
 def _event_changes(doc: Document, key: Key, variant: Variant, as_of: dt.date, events: tuple[Event, ...], rules: CompiledRules,
-                   problems: list[Diagnostic]) -> tuple[tuple[Event, ...], tuple[Event, ...], set[str]]:
+                   states: frozenset[str], problems: list[Diagnostic]) -> tuple[tuple[Event, ...], tuple[Event, ...], set[str]]:
     """(events added, events replacing the baseline's, baseline ids removed); a diagnostic for each problem."""
     changes = variant.events
     known = {e.id for e in events}
     removed = set(_known_ids(doc, key + ("remove",), changes.remove, known, problems))
-    replaced, found = parse_events(doc, changes.replace, rules, key + ("replace",))
-    added, more = parse_events(doc, changes.add, rules, key + ("add",))
+    replaced, found = parse_events(doc, changes.replace, rules, key + ("replace",), states)
+    added, more = parse_events(doc, changes.add, rules, key + ("add",), states)
     problems.extend(found + more)
     at = {"replace": _raw_indexes(changes.replace), "add": _raw_indexes(changes.add)}
     problems.extend(_clashing_ids(doc, key, at, known, removed, replaced, added))

@@ -202,7 +202,8 @@ def _check_scenario(path: Path, rules: RuleSet) -> list[Found]:
 
 def _check_feed(path: Path, rules: RuleSet) -> list[Found]:
     scenario = load_scenario(GOOD_SCENARIO, rules)
-    reader = FeedReader(str(path), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events))
+    reader = FeedReader(str(path), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events),
+                        states=scenario.states)
     try:
         with language.open_feed(path) as stream:
             evaluate(rules, scenario, reader.read(stream))

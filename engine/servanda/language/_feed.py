@@ -23,6 +23,7 @@ from ..diagnostics import Diagnostic
 from ._events import Event, EventParser, Locate
 from ._files import limits, open_regular
 from ._models import Vocabulary
+from ._states import STANDARD_STATES
 
 DEDUP_DAYS = 31  # a re-delivered event is recognised if it comes back within this many days
 LOOKAHEAD = 16  # lines read ahead to tell a line dated too late from lines dated too early
@@ -53,6 +54,7 @@ class FeedReader:
     lookahead: int = LOOKAHEAD
     rejected: int = 0  # lines refused, each with at least one diagnostic
     max_line: int | None = None  # bytes per line; None: the limit in force when reading starts
+    states: frozenset[str] = STANDARD_STATES  # the codes an event may name (a scenario's: LoadedScenario.states)
     _descents: int = 0  # neighbouring pending lines whose dates go backwards (none: nothing to look ahead for)
 
     def read(self, stream: IO[bytes]) -> Iterator[Event]:
@@ -124,7 +126,7 @@ class FeedReader:
         if type(data) is dict and not self._plain(number, raw, data):
             return None
         if self.parser is None:
-            self.parser = EventParser(self.vocabulary)
+            self.parser = EventParser(self.vocabulary, states=self.states)
         event = self.parser.fast(data)
         if event is None:
             event, found_problems = self.parser.parse(data, self._locator(number, raw), ())

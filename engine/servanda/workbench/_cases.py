@@ -70,7 +70,8 @@ def evaluate_paths(rules: RuleSet, paths: Sequence[Path], feed: Path | None = No
         if feed is None:
             results.extend(evaluate_cases(rules, scenario) if variants else [evaluate(rules, scenario)])
             continue
-        reader = FeedReader(str(feed), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events))
+        reader = FeedReader(str(feed), rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events),
+                            states=scenario.states)
         try:
             with open_feed(feed) as stream:
                 results.append(evaluate(rules, scenario, reader.read(stream)))

@@ -1,0 +1,43 @@
+"""One bad line is rejected alone: a feed with 1 % bad lines of every class gives the findings of the same feed without them."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from badfeed import BAD, LONG_LINE, make_feed
+from servanda import FeedReader, evaluate, load_rules, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "seed-kg-joins-hostile-bloc.yaml"
+
+
+def _read(data: bytes) -> tuple[list[dict[str, object]], FeedReader]:
+    rules = load_rules(ROOT / "rules")
+    scenario = load_scenario(SCENARIO, rules)
+    reader = FeedReader("feed.jsonl", rules.compiled.vocabulary, taken=frozenset(e.id for e in scenario.events),
+                        states=scenario.states,
+                        max_line=LONG_LINE)
+    result = evaluate(rules, scenario, reader.read(io.BytesIO(data)))
+    return [f.to_json() for f in result.findings], reader
+
+
+@pytest.mark.parametrize("lines", [4_000])
+def test_bad_lines_cost_only_themselves(lines: int) -> None:
+    """Findings equal those of the feed without its bad lines; each bad line has one diagnostic and no good line has any."""
+    feeds = make_feed(lines)
+    assert set(feeds.bad.values()) == set(BAD), "every class of bad line is in the feed"
+    clean_findings, clean_reader = _read(feeds.clean)
+    assert clean_reader.problems == [] and clean_findings, "the clean feed is valid and finds something"
+    mixed_findings, reader = _read(feeds.mixed)
+    per_line = Counter(d.line for d in reader.problems)
+    wrong = {line: [d.render() for d in reader.problems if d.line == line] for line in per_line if line not in feeds.bad}
+    assert wrong == {}, "diagnostics on good lines"
+    silent = {line: name for line, name in feeds.bad.items() if line not in per_line}
+    assert silent == {}, "bad lines accepted without a diagnostic"
+    assert {line: n for line, n in per_line.items() if n != 1} == {}, "more than one diagnostic for a line"
+    assert reader.rejected == len(feeds.bad)
+    assert mixed_findings == clean_findings

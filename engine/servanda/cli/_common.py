@@ -21,7 +21,7 @@ RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), de
                      show_default=True, help="Rules folder (vocabulary.yaml and one folder per treaty).")
 
 
-class Percent(click.ParamType):
+class Percent(click.ParamType):  # type: ignore[type-arg]
     """A percentage: a finite number from 0 to 100 (``nan`` and ``inf`` are refused, unlike click's FloatRange)."""
 
     name = "percent"

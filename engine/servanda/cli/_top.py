@@ -98,7 +98,7 @@ def _quiet_stdout() -> None:
 class Servanda(click.Group):
     """The ``servanda`` group: its ``main`` never lets an exception or a misleading status out."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)

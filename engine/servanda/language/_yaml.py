@@ -191,8 +191,8 @@ def _too_deep(text: str, name: str) -> list[Diagnostic]:
                 if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                     depth += 1
                     if depth > MAX_DEPTH:
-                        mark = event.start_mark
-                        return [Diagnostic(name, mark.line + 1, mark.column + 1, "SV009",
+                        line, col = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+                        return [Diagnostic(name, line, col, "SV009",
                                            f"collections are nested more than {MAX_DEPTH} deep", "flatten the structure")]
                 elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                     depth -= 1

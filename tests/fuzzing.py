@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ TESTS = Path(__file__).resolve().parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 TREATIES = sorted((ROOT / "rules").glob("*/treaty.yaml"))
 VOCABULARY = ROOT / "rules" / "vocabulary.yaml"
+NOBODY = 65534  # the uid a run that must not read a mode-000 file takes when the suite runs as root
 MEMORY_LIMIT = 3 << 30  # bytes of address space per run: an unbounded read fails instead of eating the machine
 
 # ---------------------------------------------------------------------------------------------------------
@@ -234,7 +236,7 @@ def yaml_mutation(draw: st.DrawFn, data: Any, kind: str) -> tuple[Any, str, str,
     paths = nodes(data)
     values = [p for p in paths if p and p[-1] is not KEY]
     op = draw(st.sampled_from(["swap", "date", "state", "required", "unknown-key", "kind", "nest", "huge", "many-keys",
-                               "duplicate-item", "delete-item", "int"]))
+                               "duplicate-item", "delete-item", "int", "escaped-control"]))
     if op == "date":
         targets = [p for p in values if _is_date(get(data, p))]
         if targets:
@@ -298,6 +300,15 @@ def yaml_mutation(draw: st.DrawFn, data: Any, kind: str) -> tuple[Any, str, str,
             char = draw(st.sampled_from(["x", "é", "ж", "🙂", "a b "]))
             value = (char * size)[:size]
             return put(data, path, value), "huge string", f"{_show(path)} = {char!r} × {size}", False, ""
+    if op == "escaped-control":
+        targets = [p for p in paths if p and isinstance(get(data, p), str)]
+        if targets:
+            path = draw(st.sampled_from(targets))
+            char = draw(st.sampled_from(["\x00", "\x1b", "\x0c", "\x7f", "\x08", "\x85"]))
+            old = get(data, path)
+            value = old[:len(old) // 2] + char + old[len(old) // 2:]
+            refuse = char != "\x85"
+            return put(data, path, value), "escaped control character", f"{_show(path)} = {value!r:.60}", refuse, ""
     if op == "many-keys":
         targets = [p for p in [(), *values] if isinstance(get(data, p), dict)]
         path = draw(st.sampled_from(targets))
@@ -621,8 +632,10 @@ def special_cases() -> list[Case]:
             if argv[0] == "lint":
                 setup = f"rules2:{special}"
             cases.append(Case("special file", f"{special} as input", f"{special} via {argv}", argv, files, True, setup=setup))
-    for argv in (["check", "scen"], ["test", "scen"], ["check", "scen/loop/x.yaml"]):
-        cases.append(Case("special file", "symlink loop", f"symlink loop via {argv}", argv, files, True, setup="loop:scen/loop"))
+    for argv in (["check", "scen"], ["test", "scen"], ["check", "scen/loop.yaml"], ["timeline", "scen/loop.yaml"]):
+        cases.append(Case("special file", "symlink loop", f"symlink loop via {argv}", argv, files, True, setup="loop:scen/loop.yaml"))
+    for argv in (["check", "scen"], ["test", "scen"]):  # a link back up the tree: refused or not followed, never looped
+        cases.append(Case("special file", "folder cycle", f"link to its own folder via {argv}", argv, files, False, setup="up:scen/up"))
     cases += [
         Case("command line", "limit", "SERVANDA_MAX_YAML_BYTES=1000", ["check", SEED], files, True, {"SERVANDA_MAX_YAML_BYTES": "1000"}),
         Case("command line", "limit", "--max-line-bytes 50", ["--max-line-bytes", "50", "check", SEED, "--events", "feed.jsonl"],
@@ -670,6 +683,8 @@ def prepare(case: Case, folder: Path) -> None:
             os.mkfifo(path)
         elif what == "loop":
             os.symlink(path.name, path)
+        elif what == "up":
+            os.symlink("..", path)
         elif what == "unreadable":
             path.write_bytes(files_seed(case))
             path.chmod(0)
@@ -723,6 +738,10 @@ def serve() -> None:
                     target = os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                     os.dup2(target, fd)
                     os.close(target)
+                if request.get("user"):  # as root nothing is unreadable: run as an ordinary user
+                    os.setgroups([])
+                    os.setgid(request["user"])
+                    os.setuid(request["user"])
                 os.environ.update(request["env"])
                 resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
                 sys.argv = ["servanda", *request["argv"]]
@@ -767,12 +786,13 @@ class ForkServer:
         self.process = subprocess.Popen([sys.executable, "-c", "import fuzzing; fuzzing.serve()"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
 
-    def run(self, argv: list[str], cwd: Path, timeout: float, env: dict[str, str]) -> Outcome:
+    def run(self, argv: list[str], cwd: Path, timeout: float, env: dict[str, str], user: int = 0) -> Outcome:
         if self.process is None or self.process.poll() is not None:
             self.start()
         assert self.process is not None and self.process.stdin is not None and self.process.stdout is not None
         out, err = cwd / ".fuzz-stdout", cwd / ".fuzz-stderr"
-        request = {"argv": argv, "cwd": str(cwd), "timeout": timeout, "env": env, "stdout": str(out), "stderr": str(err)}
+        request = {"argv": argv, "cwd": str(cwd), "timeout": timeout, "env": env, "stdout": str(out), "stderr": str(err),
+                   "user": user}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         answer = json.loads(self.process.stdout.readline())
@@ -784,13 +804,13 @@ class ForkServer:
             self.process.wait(timeout=30)
 
 
-def run_real(argv: list[str], cwd: Path, timeout: float, env: dict[str, str]) -> Outcome:
+def run_real(argv: list[str], cwd: Path, timeout: float, env: dict[str, str], user: int = 0) -> Outcome:
     """The same input through ``python -m servanda`` proper."""
     start = time.monotonic()
     full_env = {**{k: v for k, v in os.environ.items() if not k.startswith("SERVANDA_MAX")}, **env}
     try:
         done = subprocess.run([sys.executable, "-m", "servanda", *argv], cwd=cwd, capture_output=True, timeout=timeout,
-                              env=full_env, stdin=subprocess.DEVNULL)
+                              env=full_env, stdin=subprocess.DEVNULL, user=user or None, extra_groups=[] if user else None)
     except subprocess.TimeoutExpired as exc:
         return Outcome(-9, _text(exc.stdout), _text(exc.stderr), time.monotonic() - start, True)
     return Outcome(done.returncode, _text(done.stdout), _text(done.stderr), time.monotonic() - start, False)
@@ -808,6 +828,7 @@ def _text(data: bytes | None) -> str:
 # The checks
 
 DIAGNOSTIC = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SV\d{3}): \S")
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 CLOSING = re.compile(r"^(?P<count>\d+) problems? found\.$")
 INTERNAL = re.compile(r"servanda: internal error: (?P<type>\w+): .*?(?P<where>\(in [^)]*\))? - this is a bug")
 
@@ -838,16 +859,23 @@ def check_diagnostics(case: Case, stderr: str, cwd: Path) -> list[tuple[str, str
     bad: list[tuple[str, str]] = []
     located = []
     text = stderr.strip()
-    if text.startswith("{"):
+    as_json = None
+    if "json" in case.argv and text.startswith("{"):
         try:
-            located = [(d["path"], int(d["line"]), int(d["col"]), d["code"], d["message"]) for d in json.loads(text)["diagnostics"]]
+            as_json = json.loads(text)["diagnostics"]
         except (ValueError, KeyError, TypeError):
-            return [("stderr is neither diagnostics nor JSON diagnostics", _tail(stderr))]
+            as_json = None
+    if as_json is not None:
+        located = [(d["path"], int(d["line"]), int(d["col"]), d["code"], d["message"]) for d in as_json]
         closing = True
     else:
         closing = False
         count = None
-        for line in stderr.splitlines():
+        for line in stderr.split("\n"):  # a log reader's lines: only a newline ends one
+            if not line:
+                continue
+            if RAW_CONTROL.search(line):
+                bad.append(("raw control or line-break character in a stderr line", f"{line[:300]!r} for {case.label}"))
             match = DIAGNOSTIC.match(line)
             if match:
                 located.append((match["path"], int(match["line"]), int(match["col"]), match["code"], line))
@@ -910,6 +938,7 @@ class Ledger:
     by_family: dict[str, int] = field(default_factory=dict)
     by_command: dict[str, int] = field(default_factory=dict)
     by_exit: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
     slowest: float = 0.0
 
@@ -918,6 +947,9 @@ class Ledger:
         for table, key in ((self.by_family, case.family), (self.by_command, case.command()),
                            (self.by_exit, "timeout" if outcome.timed_out else str(outcome.code))):
             table[key] = table.get(key, 0) + 1
+        exits = self.by_kind.setdefault(f"{case.family}: {case.kind}{' (must refuse)' if case.must_refuse else ''}", {})
+        code = "timeout" if outcome.timed_out else str(outcome.code)
+        exits[code] = exits.get(code, 0) + 1
         self.slowest = max(self.slowest, outcome.seconds)
         for signature, detail in found:
             entry = self.failures.setdefault(signature, {"count": 0})
@@ -939,7 +971,7 @@ class Ledger:
 
     def summary(self) -> dict[str, Any]:
         return {"runs": self.runs, "by_family": self.by_family, "by_command": dict(sorted(self.by_command.items())),
-                "by_exit": self.by_exit, "slowest_seconds": round(self.slowest, 2),
+                "by_exit": self.by_exit, "by_mutation": dict(sorted(self.by_kind.items())), "slowest_seconds": round(self.slowest, 2),
                 "failures": {k: {x: v[x] for x in ("count", "label", "argv", "exit", "detail", "folder")}
                              for k, v in sorted(self.failures.items())}}
 
@@ -956,16 +988,21 @@ def _quote(word: str) -> str:
 
 def execute(server: ForkServer, case: Case, base: Path, ledger: Ledger, real: bool = False) -> list[tuple[str, str]]:
     """Write the case into a fresh folder under ``base``, run it, check it, record it; the folder is removed afterwards."""
-    folder = base / f"case-{ledger.runs:06d}"
-    folder.mkdir(parents=True)
+    drop = "unreadable" in case.setup and os.geteuid() == 0  # as root mode 000 stops nothing: the child runs as nobody
+    if drop:  # in a folder nobody can reach: pytest's own is private to root
+        folder = Path(tempfile.mkdtemp(prefix="servanda-fuzz-"))
+    else:
+        folder = base / f"case-{ledger.runs:06d}"
+        folder.mkdir(parents=True)
     try:
         prepare(case, folder)
-        if "unreadable" in case.setup:  # as root, mode 000 does not stop reading: then there is nothing to refuse
-            locked = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink() and p.stat().st_mode & 0o777 == 0]
-            if any(readable(p) for p in locked):
-                case.must_refuse = False
+        user = NOBODY if drop else 0
+        if drop:
+            for path in [folder, *folder.rglob("*")]:
+                if path.is_dir() and not path.is_symlink():
+                    path.chmod(0o777)
         run = run_real if real else server.run
-        outcome = run(case.argv, folder, case.timeout, case.env)
+        outcome = run(case.argv, folder, case.timeout, case.env, user)
         found = problems(case, outcome, folder)
         ledger.record(case, outcome, found, folder)
         return found

@@ -652,6 +652,80 @@ def special_cases() -> list[Case]:
     return cases
 
 
+def _swap(path: Path, old: str, new: str) -> bytes:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is no longer in {path.name}: the issue case needs a new anchor"
+    return text.replace(old, new, 1).encode("utf-8")
+
+
+def issue_cases() -> list[Case]:
+    """One input of every class issue 8 lists, so that the CI profile meets each of them whatever hypothesis draws."""
+    seed_path = ROOT / "scenarios" / "seed-kg-joins-hostile-bloc.yaml"
+    cst = ROOT / "rules" / "cst-1992" / "treaty.yaml"
+    kzkg = ROOT / "rules" / "kz-kg-2024-deepening-allied-relations" / "treaty.yaml"
+    base = {**RULES_FILES, "feed.jsonl": FEED_TEXT}
+    event = "{id: e1, date: 2026-02-01, kind: join_bloc, actor: KGZ, bloc: eastern-pact}"
+
+    def scenario(label: str, body: bytes, argv: list[str], refuse: bool, timeout: float = 20) -> Case:
+        return Case("issue class", label, label, argv, {**base, SEED: body}, refuse, timeout=timeout)
+
+    def feed(label: str, line: dict[str, Any] | str, refuse: bool = True) -> Case:
+        text = line if isinstance(line, str) else json.dumps(line)
+        body = FEED_TEXT + text.encode() + b"\n"
+        return Case("issue class", label, label, ["check", SEED, "--events", "feed.jsonl"],
+                    {**base, SEED: seed_path.read_bytes(), "feed.jsonl": body}, refuse)
+
+    def treaty(label: str, old: str, new: str, path: Path = cst) -> Case:
+        target = f"rules/{path.parent.name}/treaty.yaml"
+        return Case("issue class", label, label, ["lint", "rules"], {**base, target: _swap(path, old, new)}, True)
+
+    nested = "[" * 300 + "]" * 300
+    empty_world = b"scenario: empty-world\ntitle: nothing at all\nas_of: 2026-12-31\n"
+    late = FEED[-1]
+    cases = [
+        scenario("nesting 300 deep in a scenario", _swap(seed_path, "as_of: 2026-12-31", f"as_of: {nested}"), ["check", SEED], True),
+        Case("issue class", "nesting 300 deep in the vocabulary", "vocabulary", ["lint", "rules"],
+             {**base, "rules/vocabulary.yaml": VOCABULARY.read_bytes() + f"zz: {nested}\n".encode()}, True),
+        feed("nesting 300 deep in a feed line", {**late, "id": "z1", "actor": NEST_TOKEN}.__repr__().replace("'", '"').replace(
+            f'"{NEST_TOKEN}"', nested)),
+        scenario("event in year 1, drawn", _swap(seed_path, "date: 2026-02-01, kind", "date: 0001-01-01, kind"),
+                 ["timeline", SEED, "--out", "t.svg"], False),
+        scenario("as_of 9999-12-31, Markdown report", _swap(seed_path, "as_of: 2026-12-31", "as_of: 9999-12-31"),
+                 ["check", SEED, "--format", "markdown", "--out", "report.md"], False),
+        scenario("empty world, drawn", empty_world, ["timeline", SEED, "--out", "t.png"], False),
+        scenario("1 MiB title, drawn", _swap(seed_path, "title: Kyrgyzstan", "title: " + "x" * (1 << 20) + " Kyrgyzstan"),
+                 ["timeline", SEED, "--out", "t.svg"], False),
+        scenario("1 MiB title, Markdown report", _swap(seed_path, "title: Kyrgyzstan", "title: " + "x" * (1 << 20) + " Kyrgyzstan"),
+                 ["check", SEED, "--format", "markdown", "--out", "report.md"], False),
+        scenario("NUL in a title", _swap(seed_path, "title: Kyrgyzstan", 'title: "\\0 Kyrgyzstan'.replace("Kyrgyzstan", 'K"') + "\n# "),
+                 ["timeline", SEED, "--out", "t.svg"], True),
+        scenario("escape character on line 3", _swap(seed_path, "title: Kyrgyzstan", "title: \x1bKyrgyzstan"), ["check", SEED], True),
+        feed("actor as a list", {**late, "id": "z1", "actor": ["KAZ"]}),
+        feed("actor as a mapping", {**late, "id": "z1", "actor": {"x": 1}}),
+        Case("issue class", "empty date on the first feed line", "feed", ["check", SEED, "--events", "feed.jsonl"],
+             {**base, SEED: seed_path.read_bytes(), "feed.jsonl": json.dumps({**FEED[0], "id": "z0", "date": ""}).encode() + b"\n" + FEED_TEXT},
+             True),
+        feed("integer beyond 64 bits in a feed line", json.dumps({**late, "id": "z1", "actor": 2**70})),
+        treaty("integer beyond 64 bits in a rule", "within_days: 365", f"within_days: {2**70}", kzkg),
+        feed("duplicate JSON key", json.dumps({**late, "id": "z1"})[:-1] + ', "id": "z2"}'),
+        scenario("actor KKK", _swap(seed_path, event, event.replace("actor: KGZ", "actor: KKK")), ["check", SEED], True),
+        scenario("actor in lower case", _swap(seed_path, event, event.replace("actor: KGZ", "actor: kgz")), ["check", SEED], True),
+        scenario("as_of: 0", _swap(seed_path, "as_of: 2026-12-31", "as_of: 0"), ["check", SEED], True),
+        scenario("assumed in_force '0'", _swap(seed_path, "in_force: 2025-08-22", "in_force: '0'"), ["check", SEED], True),
+        scenario("expected date as a timestamp", _swap(seed_path, "KAZ, date: 2026-02-01}", "KAZ, date: 2026-02-01T00:00:00Z}"),
+                 ["test", SEED], True),
+        scenario("expected date as epoch seconds", _swap(seed_path, "KAZ, date: 2026-02-01}", "KAZ, date: '1769904000'}"),
+                 ["test", SEED], True),
+        scenario("event on 2026-02-30", _swap(seed_path, "date: 2026-02-01, kind", "date: 2026-02-30, kind"), ["check", SEED], True),
+        treaty("treaty signed with a time", "signed: 1992-05-15", "signed: 1992-05-15T10:00:00"),
+        treaty("member joined: 0", "{state: ARM, joined: 1994-04-20}", "{state: ARM, joined: 0}"),
+        scenario("10,000 unknown keys", seed_path.read_bytes() + "".join(f"zz_{i}: {i}\n" for i in range(10000)).encode(),
+                 ["check", SEED], True, timeout=10),
+        Case("issue class", "test --fail-under nan", "nan", ["test", SEED, "--fail-under", "nan"], {**base, SEED: seed_path.read_bytes()}, True),
+    ]
+    return cases
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Running: a fork server that imported the CLI once, and the real entry point
 

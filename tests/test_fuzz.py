@@ -23,7 +23,7 @@ from typing import Any, Iterator
 import pytest
 from fuzzing import (FEED, FEED_COMMANDS, FEED_SCENARIO, FEED_TEXT, RULES_COMMANDS, RULES_FILES, ROOT, SCENARIO_COMMANDS,
                      SCENARIOS, Case, ForkServer, Ledger, command_line_cases, execute, feed_cases, rules_cases,
-                     scenario_cases, special_cases, _argv)
+                     scenario_cases, special_cases, issue_cases, _argv)
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -126,6 +126,17 @@ def test_special_files(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     server, base, ledger = fuzz
     failures: dict[str, tuple[Case, str]] = {}
     for case in special_cases():
+        for signature, detail in execute(server, case, base, ledger):
+            failures.setdefault(signature, (case, detail))
+    assert not failures, _report(failures)
+
+
+@IN_PROGRESS
+def test_issue_classes(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
+    """One input of every class issue 8 lists behaves: no crash or hang, located diagnostics, malformed input refused."""
+    server, base, ledger = fuzz
+    failures: dict[str, tuple[Case, str]] = {}
+    for case in issue_cases():
         for signature, detail in execute(server, case, base, ledger):
             failures.setdefault(signature, (case, detail))
     assert not failures, _report(failures)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..workbench import Coverage, RuleCoverage
+from ._safe import clip_lines
 
 _SHOWN = 2  # labels shown per column; the rest are counted
 
@@ -17,7 +18,7 @@ def coverage_text(cov: Coverage) -> str:
     for row in cov.rows:
         line = f"  {_status(row):<10} {row.key:<{width}}  {len(row.fired_by):>5}  {len(row.held_by):>4}  {_labels(row)}"
         lines.append(line.rstrip())
-    return "\n".join(lines)
+    return clip_lines("\n".join(lines))
 
 
 def coverage_shortfall(cov: Coverage, fail_under: float) -> str:

@@ -8,6 +8,7 @@ from ..workbench import Change, Diff
 from ._grades import GRADE_LABEL
 from ._json import json_text
 from ._markdown import md_cell, md_inline
+from ._safe import visible
 from ._styled import Line, Mark, Span, Styled
 
 _MARK = {"added": ("+", Mark.ADDED), "removed": ("-", Mark.REMOVED), "changed": ("~", Mark.CHANGED)}
@@ -86,7 +87,7 @@ def diff_markdown(diffs: list[Diff]) -> str:
                 parts.append(f"| {c.kind} | {f.treaty} / {f.clause} / {f.rule} | {f.party} → {f.protected} | "
                              f"{GRADE_LABEL[f.grade].words} | {f.date} | {md_cell(what)} |")
             parts.append("")
-    return "\n".join(parts) + "\n"
+    return visible("\n".join(parts)) + "\n"
 
 
 def diff_json(diffs: list[Diff]) -> str:

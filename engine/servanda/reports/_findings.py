@@ -11,6 +11,7 @@ from ..engine import Finding, Result
 from ..workbench import Mismatch
 from ._grades import GRADE_LABEL, GRAVEST_FIRST
 from ._json import json_text
+from ._safe import TEXT_LIMIT, clip, clip_lines, visible
 from ._styled import Line, Mark, Span, Styled
 
 
@@ -31,9 +32,9 @@ def findings_json(results: Sequence[Result], rejected: int = 0) -> str:
 def findings_text(result: Result) -> Styled:
     """Findings grouped by treaty, gravest first, the clause quoted."""
     model = result.scenario.model
-    title = model.title if result.variant is None else f"{model.title} [variant {result.variant}]"
+    title = clip(model.title, one_line=True) + (f" [variant {result.variant}]" if result.variant is not None else "")
     lines: list[Line] = [(Span(title, Mark.HEADING), f"  ({result.scenario.path}, as of {model.as_of})")]
-    lines.extend(f"  note: {note}" for note in result.notes)
+    lines.extend(f"  note: {clip(note, one_line=True)}" for note in result.notes)
     if not result.findings:
         lines.append("  No findings.")
         return Styled(tuple(lines))
@@ -42,33 +43,36 @@ def findings_text(result: Result) -> Styled:
     ordered = sorted(result.findings, key=lambda f: (f.treaty, -f.grade.severity, f.sort_key()))
     for treaty, group in groupby(ordered, key=lambda f: f.treaty):
         items = list(group)
-        lines += ["", (Span(items[0].citation.treaty_title, Mark.HEADING), f" [{treaty}]")]
+        lines += ["", (Span(clip(items[0].citation.treaty_title, one_line=True), Mark.HEADING), f" [{treaty}]")]
         for finding in items:
             lines.extend(_finding_text(finding))
     return Styled(tuple(lines))
 
 
 def _finding_text(f: Finding) -> list[Line]:
-    """One finding's lines: grade, date, parties and clause, then explanation, quotes, evidence and id."""
+    """One finding's lines: grade, date, parties and clause, then explanation, quotes, evidence and id.
+
+    Every text is shown safely (``_safe``): control characters as escapes, a long text cut short and said so.
+    """
     label = Span(f"{GRADE_LABEL[f.grade].short:<10}", f.grade)
-    out: list[Line] = [("  ", label, f" {f.date}  {f.party} → {f.protected}  {f.citation.article}: {f.citation.clause_title}  "
-                                     f"({f.clause}/{f.rule})")]
-    out.extend(textwrap.wrap(f.explanation, width=96, initial_indent="      ", subsequent_indent="      "))
+    clause = f"{clip(f.citation.article, one_line=True)}: {clip(f.citation.clause_title, one_line=True)}"
+    out: list[Line] = [("  ", label, f" {f.date}  {f.party} → {f.protected}  {clause}  ({f.clause}/{f.rule})")]
+    out.extend(textwrap.wrap(clip(f.explanation, TEXT_LIMIT), width=96, initial_indent="      ", subsequent_indent="      "))
     if f.exception:
-        out.append(f"      exception: {f.exception}")
+        out.append(f"      exception: {clip(f.exception, one_line=True)}")
     for text in f.citation.texts:
-        quote = textwrap.shorten(text.text, width=300, placeholder=" …")
+        quote = textwrap.shorten(visible(text.text[:400]), width=300, placeholder=" …")
         out.append(f"      « {quote} » [{text.lang}, {text.provenance.replace('_', ' ')}]")
     out.append(f"      evidence: {', '.join(f.events) if f.events else '(world facts only)'}"
                + (f"; facts: {', '.join(_fact(x.relation, x.fields) for x in f.facts)}" if f.facts else ""))
-    out.extend(f"      rests on: {note}" for note in f.assumptions)
+    out.extend(f"      rests on: {clip(note, one_line=True)}" for note in f.assumptions)
     out.append(f"      id: {f.id}")
     return out
 
 
 def _fact(relation: str, fields: Any) -> str:
-    """A world fact in one line: ``relation(field=value, …)``."""
-    return f"{relation}({', '.join(f'{k}={v}' for k, v in fields.items())})"
+    """A world fact in one line: ``relation(field=value, …)``, each value cut short."""
+    return f"{relation}({', '.join(f'{k}={clip(str(v), 200, one_line=True)}' for k, v in fields.items())})"
 
 
 def refused_text(lines: int, files: int) -> str:
@@ -82,7 +86,7 @@ def diagnostics_text(diagnostics: Sequence[Diagnostic]) -> str:
     """One line per diagnostic, then a count."""
     lines = [d.render() for d in diagnostics]
     lines.append(f"{len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} found.")
-    return "\n".join(lines)
+    return clip_lines("\n".join(lines))
 
 
 def diagnostics_json(diagnostics: Sequence[Diagnostic]) -> str:

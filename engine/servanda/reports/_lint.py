@@ -7,6 +7,7 @@ from collections import Counter
 from ..diagnostics import Diagnostic
 from ..language import CompiledRules
 from ._json import json_text
+from ._safe import clip_lines
 
 
 def lint_text(folder: str, compiled: CompiledRules, warnings: list[Diagnostic], silenced: tuple[str, ...]) -> str:
@@ -18,7 +19,7 @@ def lint_text(folder: str, compiled: CompiledRules, warnings: list[Diagnostic], 
     counts = ", ".join(f"{code} ×{n}" for code, n in sorted(Counter(w.code for w in warnings).items()))
     lines = [w.render() for w in warnings]
     lines.append(f"{head}, {_count(len(warnings), 'warning', 'warnings')} ({counts}){quiet}; silence a code with --no-warn CODE.")
-    return "\n".join(lines)
+    return clip_lines("\n".join(lines))
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -1,4 +1,8 @@
-"""Findings as a Markdown report for analysts: per scenario a summary table, then each finding in full. Rendering only."""
+"""Findings as a Markdown report for analysts: per scenario a summary table, then each finding in full. Rendering only.
+
+Every text the report did not write itself is shown safely (``_safe``): control characters as escapes,
+a text longer than ``TEXT_LIMIT`` (a clause quoted in full: ``QUOTE_LIMIT``) cut short and said so.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from ..core import iso
 from ..engine import Fact, Finding, Result
 from ..language import Event
 from ._grades import GRADE_LABEL
+from ._safe import QUOTE_LIMIT, TEXT_LIMIT, clip, visible
 
 NO_IMAGES = "_Timeline images are drawn only when the report is written to a file (`--out FILE.md`)._"
 
@@ -22,7 +27,7 @@ def markdown_report(results: Sequence[Result], images: Sequence[str] | None = No
         lines += ["", NO_IMAGES]
     for i, (result, slug) in enumerate(zip(results, result_slugs(results))):
         lines += ["", *_scenario(result, slug, images[i] if images is not None else None)]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines)) + "\n"
 
 
 def result_slugs(results: Sequence[Result]) -> list[str]:
@@ -39,8 +44,8 @@ def result_slugs(results: Sequence[Result]) -> list[str]:
 
 
 def md_inline(text: str) -> str:
-    """Text on one line, so that a newline in it cannot start a heading, a list or a quote."""
-    return " ".join(text.split())
+    """Text on one line, so that a newline in it cannot start a heading, a list or a quote; shown safely, cut short."""
+    return clip(text, TEXT_LIMIT, one_line=True)
 
 
 def md_cell(text: str) -> str:
@@ -92,8 +97,8 @@ def _finding(f: Finding, slug: str, events: Mapping[str, Event]) -> list[str]:
              "", f"**{md_inline(f.citation.treaty_title)}**, {md_inline(f.citation.article)}: "
              f"{md_inline(f.citation.clause_title)} (clause `{f.clause}`, rule `{f.rule}`)"]
     for text in f.citation.texts:
-        lines += ["", *(f"> {line}".rstrip() for line in text.text.splitlines()), ">",
-                  f"> — {text.lang}, {text.provenance.replace('_', ' ')}; source `{text.source}`"
+        lines += ["", *(f"> {line}".rstrip() for line in clip(text.text, QUOTE_LIMIT).splitlines()), ">",
+                  f"> — {text.lang}, {text.provenance.replace('_', ' ')}; source `{md_inline(text.source)}`"
                   + (f": {md_inline(text.address)}" if text.address else "")]
     lines += ["", md_inline(f.explanation)]
     if f.exception:
@@ -111,12 +116,12 @@ def _event(event: Event | None, event_id: str) -> str:
     """An evidence event as a list item: id, date, kind and fields."""
     if event is None:  # an event from a feed, which the scenario file does not hold
         return f"- event `{event_id}`"
-    fields = ", ".join(f"{k}={v}" for k, v in event.fields.items())
+    fields = ", ".join(f"{k}={clip(str(v), TEXT_LIMIT)}" for k, v in event.fields.items())
     return md_inline(f"- event `{event.id}`, {event.date}, `{event.kind}` ({fields})")
 
 
 def _fact(fact: Fact) -> str:
     """A world fact as a list item: relation, fields, since when and where it came from."""
-    fields = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
+    fields = ", ".join(f"{k}={clip(str(v), TEXT_LIMIT)}" for k, v in fact.fields.items())
     since = f"since {iso(fact.since)}" if fact.since is not None else "no start date given"
     return md_inline(f"- world fact `{fact.relation}` ({fields}), {since}, from {fact.origin}")

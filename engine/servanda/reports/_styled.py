@@ -3,6 +3,10 @@
 A renderer returns ``Styled`` lines; ``str()`` of it is the plain text (what files,
 pipes and tests get). Only the command line, writing to a terminal, turns marks into
 colour (``cli._terminal``), and a renderer never knows whether it will.
+
+Whatever a renderer puts in, a ``Styled`` text holds no control character (each is shown as its
+escape, ``\\x1b``) and no line or span longer than ``LINE_LIMIT``: no input can send an escape
+sequence to a terminal, and none can make a line unboundedly long.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from enum import StrEnum
 from typing import Iterable, Sequence, Union
 
 from ..core import Grade
+from ._safe import LINE_LIMIT, TEXT_LIMIT, clip
 
 
 class Mark(StrEnum):
@@ -50,6 +55,9 @@ class Styled:
 
     lines: tuple[Line, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(_safe(line) for line in self.lines))
+
     def __str__(self) -> str:
         return "\n".join(plain_line(line) for line in self.lines)
 
@@ -64,11 +72,20 @@ class Styled:
         return Styled(tuple(lines))
 
 
+def _safe(line: Line) -> Line:
+    """A line with its control characters made visible and each part cut to ``LINE_LIMIT`` characters."""
+    if isinstance(line, str):
+        return clip(line, LINE_LIMIT)
+    return tuple(clip(p, LINE_LIMIT) if isinstance(p, str) else Span(clip(p.text, LINE_LIMIT), p.mark) for p in line)
+
+
 def wrap(text: str, indent: int, width: int = 100, lead: Span | None = None) -> list[Line]:
     """``text`` wrapped to ``width`` columns at ``indent``, continuation lines indented two more.
 
-    ``lead``, a short marked word, starts the first line (before ``text``), and keeps its mark.
+    ``lead``, a short marked word, starts the first line (before ``text``), and keeps its mark. A ``text``
+    longer than ``TEXT_LIMIT`` is cut there first, and says so.
     """
+    text = clip(text, TEXT_LIMIT)
     whole = f"{lead.text} {text}" if lead is not None else text
     lines: list[Line] = list(textwrap.wrap(whole, width=width, initial_indent=" " * indent,
                                            subsequent_indent=" " * (indent + 2), break_on_hyphens=False) or [""])

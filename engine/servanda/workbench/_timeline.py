@@ -172,7 +172,9 @@ def _label(head: str, specs: Mapping[str, Any], values: Mapping[str, Any]) -> st
     for name in specs:
         if name not in values or (states and name == states[0]):
             continue
-        parts.append(f"{name}={values[name]}" if name in states else str(values[name]))
+        # Each value is cut well past the label's width first: a label is short whatever the value's size.
+        value = str(values[name])[:2 * _LABEL_WIDTH]
+        parts.append(f"{name}={value}" if name in states else value)
     return textwrap.shorten(" ".join(parts), width=_LABEL_WIDTH, placeholder=" …")
 
 

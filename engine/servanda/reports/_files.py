@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import secrets
+import stat
 from pathlib import Path
 from typing import Sequence
 
@@ -19,16 +23,39 @@ from ._styled import Styled
 
 
 def write_file(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` (text as UTF-8) to ``path`` and return it; raise SV241 when it cannot be written."""
+    """Write ``data`` (text as UTF-8) to ``path`` and return it; raise SV241 when it cannot be written.
+
+    The file is written whole beside ``path`` under a temporary name, then renamed over it: a reader never
+    sees half a file, and a symbolic link at ``path`` is replaced, never followed (nothing is written where
+    it points). A device, pipe or socket at ``path`` is refused rather than replaced.
+    """
     try:
-        if isinstance(data, str):
-            path.write_text(data, encoding="utf-8")
-        else:
-            path.write_bytes(data)
+        replace_file(path, data.encode("utf-8") if isinstance(data, str) else data)
     except OSError as exc:
         raise DiagnosticError([Diagnostic(str(path), 1, 1, "SV241", f"cannot write the file: {exc.strerror or exc}",
                                           "check that the folder exists and is writable")]) from None
     return path
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` atomically: a new file beside it (exclusive create), then ``os.replace``; OSError if not."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        found = None
+    if found is not None and not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
+        what = "a folder" if stat.S_ISDIR(found.st_mode) else "not a regular file"
+        raise OSError(errno.EEXIST, f"{what} is in the way", str(path))
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    # Exclusive create and no link followed: the temporary name is new, so nothing else can be written through it.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def save_timeline(timeline: Timeline, path: Path) -> None:
@@ -83,7 +110,7 @@ def write_schemas(folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for kind, _ in FILE_TYPES:
             path = folder / schema_name(kind)
-            path.write_text(schema_text(kind), encoding="utf-8")
+            replace_file(path, schema_text(kind).encode("utf-8"))
             written.append(path)
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) else str(folder)

@@ -118,7 +118,9 @@ class Case:
             if option in words:
                 i = words.index(option)
                 value = words[i + 1] if i + 1 < len(words) and option in ("--format", "--out") else ""
-                extra.append(option + (" " + Path(value).suffix if option == "--out" else " " + value if value else ""))
+                if option == "--format" and value not in ("text", "json", "markdown"):
+                    value = "<bad>"
+                extra.append(option + (" " + (Path(value).suffix or "<none>") if option == "--out" else " " + value if value else ""))
         return " ".join([name, *extra]).strip()
 
 
@@ -611,6 +613,8 @@ def command_line_cases(draw: st.DrawFn) -> Case:
         refuse = not value.strip().isdigit() or int(value) < 1 or None
     if option == "--format":
         refuse = value not in ("text", "json", "markdown")
+    if value == "--" and option in ("lint folder", "scenario", "--no-warn"):  # '--' ends the options: nothing bad was passed
+        refuse = None
     if option == "--no-warn" and value == "":
         refuse = None
     setup = value if value in ("fifo", "loop", "unreadable") else ""

@@ -977,7 +977,7 @@ def check_diagnostics(case: Case, stderr: str, cwd: Path) -> list[tuple[str, str
             continue
         full = cwd / path
         if not os.path.lexists(full):
-            if path not in case.argv and not any(a.endswith(path) for a in case.argv):
+            if not any(_loose(a) == _loose(path) or _loose(a).endswith(_loose(path)) for a in case.argv if a):
                 bad.append((f"{code} names a path that does not exist", f"{path!r}: {message[:200]}"))
             elif line != 1:
                 bad.append((f"{code} in a missing file at line {line}", message[:300]))
@@ -990,6 +990,12 @@ def check_diagnostics(case: Case, stderr: str, cwd: Path) -> list[tuple[str, str
         if line > lines:
             bad.append((f"{code} past the file's last line", f"line {line} of {lines}: {message[:250]}"))
     return bad
+
+
+def _loose(text: str) -> str:
+    """A path as servanda may print it, escapes and unprintable characters dropped, to tell it from another path."""
+    text = re.sub(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})", "", text)
+    return "".join(c for c in text if c.isprintable())
 
 
 def _generic(text: str) -> str:

@@ -47,8 +47,8 @@ def _diagnostics(doc: Document, model: type[BaseModel], key: Key, data: Any, exc
         if old is None or _PREFERENCE[diag.code] < _PREFERENCE[old.code]:
             best[path] = diag
     # An error inside a value makes "wrong type" errors on its ancestors redundant.
-    keep = [d for p, d in best.items() if not any(q != p and q[: len(p)] == p for q in best)]
-    return keep
+    ancestors = {p[:i] for p in best for i in range(len(p))}  # by prefixes, not pairs: a file may have thousands of errors
+    return [d for p, d in best.items() if p not in ancestors]
 
 
 def _data_path(data: Any, loc: tuple[Any, ...], kind: str) -> Key:

@@ -54,3 +54,12 @@ def test_thousands_of_unknown_keys_are_each_reported(tmp_path: Path) -> None:
         load_rules(rules)
     found = [(d.line, d.code) for d in caught.value.diagnostics]
     assert found == [(len(lines) + 1 + i, "SV101") for i in range(5000)]
+
+
+def test_a_diagnostic_is_one_line_whatever_its_path_and_message_hold() -> None:
+    """Line breaks (newline, U+2028, U+2029) and control characters in a path, message or hint are shown as escapes."""
+    from servanda import Diagnostic
+
+    rendered = Diagnostic("a\nb.yaml", 3, 4, "SV202", "no field '\u2029x\x1b'", "did you mean 'x'?\r").render()
+    assert rendered == "a\\x0ab.yaml:3:4: SV202: no field '\\u2029x\\x1b' (did you mean 'x'?\\x0d)"
+    assert len(rendered.splitlines()) == 1

@@ -8,6 +8,7 @@ turned into diagnostics.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -73,9 +74,9 @@ class Diagnostic:
     hint: str = field(default="", compare=False)
 
     def render(self) -> str:
-        """Format as the one-line form editors and CI logs understand."""
-        text = f"{self.path}:{self.line}:{self.col}: {self.code}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        """Format as the one-line form editors and CI logs understand (whatever the path or message holds, one line)."""
+        text = f"{one_line(self.path)}:{self.line}:{self.col}: {self.code}: {one_line(self.message)}"
+        return f"{text} ({one_line(self.hint)})" if self.hint else text
 
     def to_json(self) -> dict[str, object]:
         """Stable JSON form."""
@@ -87,6 +88,19 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks (including U+2028/U+2029) and other control characters shown as escapes, so it stays one line."""
+    return _BREAKING.sub(_escape, text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

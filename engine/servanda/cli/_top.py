@@ -15,7 +15,7 @@ from typing import Any, NoReturn, Sequence
 
 import click
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, one_line
 from ._common import EXIT_INPUT, fail
 
 EXIT_INTERNAL, EXIT_OUTPUT, EXIT_INTERRUPTED = 70, 74, 130
@@ -73,7 +73,7 @@ def run(group: click.Group, args: Sequence[str] | None, prog_name: str | None, *
 
 
 def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = one_line(" ".join(str(exc).split()))
     return text[:300] + ("…" if len(text) > 300 else "")
 
 

@@ -139,3 +139,20 @@ def test_python_dash_m_uses_the_same_exit_codes() -> None:
     proc = subprocess.run([sys.executable, "-m", "servanda", "test", "--fail-under", "nan"], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 2 and proc.stderr.startswith("<command line>:1:6: SV010: ")
+
+
+@pytest.mark.parametrize("args", [
+    ["lint", "x" * 300], ["check", "x" * 300], ["check", "--rules", "x" * 300, str(SEED)], ["timeline", "x" * 300],
+])
+def test_a_name_too_long_for_the_system_is_refused_not_crashed(args: list[str]) -> None:
+    """A path longer than the file system allows is an SV001 at that path, exit 2 (it was an OSError, exit 70)."""
+    code, _, err = run(*args)
+    [line] = assert_only_diagnostics(err)
+    assert code == 2 and ": SV001: " in line and line.startswith("x" * 300)
+
+
+def test_a_rules_folder_without_vocabulary_is_refused_at_the_folder(tmp_path: Path) -> None:
+    """The missing vocabulary is reported at the folder, a path that exists, not at the file that does not."""
+    code, _, err = run("check", SEED, "--rules", tmp_path)
+    assert code == 2 and assert_only_diagnostics(err) == [
+        f"{tmp_path}:1:1: SV001: the rules folder has no vocabulary.yaml (a rules folder holds vocabulary.yaml and one folder per treaty)"]

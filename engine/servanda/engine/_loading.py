@@ -10,7 +10,7 @@ from typing import Sequence
 from ..diagnostics import Diagnostic, did_you_mean, one_of
 from ..errors import DiagnosticError
 from ..language import (STANDARD_STATES, CompiledRules, Document, Event, Overlay, Scenario, compile_rules, compile_scenario,
-                        compile_vocabulary, known_states, load_yaml, overlay_from_variant, overlay_rules, overlay_scenario)
+                        compile_vocabulary, is_folder, is_regular, known_states, load_yaml, overlay_from_variant, overlay_rules, overlay_scenario)
 from ._backend import Backend
 from ._context import Context, build_context, overlay_context
 
@@ -80,10 +80,11 @@ class LoadedVariant:
 def load_rules(folder: Path) -> RuleSet:
     """Compile ``folder/vocabulary.yaml`` and every ``folder/*/treaty.yaml``."""
     vocab_path = folder / "vocabulary.yaml"
-    if not folder.is_dir():
+    if not is_folder(folder):
         raise DiagnosticError([Diagnostic(str(folder), 1, 1, "SV001", "expected a rules folder", "pass --rules DIR")])
-    if not vocab_path.is_file():
-        raise DiagnosticError([Diagnostic(str(vocab_path), 1, 1, "SV001", "the rules folder has no vocabulary.yaml")])
+    if not is_regular(vocab_path):
+        raise DiagnosticError([Diagnostic(str(folder), 1, 1, "SV001", "the rules folder has no vocabulary.yaml",
+                                          "a rules folder holds vocabulary.yaml and one folder per treaty")])
     problems: list[Diagnostic] = []
     vocab, vocab_doc = None, None
     try:

@@ -10,7 +10,8 @@ Nothing here evaluates a rule: that is the engine layer's job.
 from ._compiler import compile_rules, compile_vocabulary
 from ._events import Event, EventParser, check_value, parse_date, parse_event
 from ._feed import FeedReader, open_feed
-from ._files import MAX_BYTES, MAX_LINE, Limits, limits, open_regular, read_text, reading_limits, scenario_paths
+from ._files import (MAX_BYTES, MAX_LINE, Limits, is_folder, is_regular, limits, open_regular, read_text, reading_limits,
+                     scenario_paths)
 from ._ir import (AbsenceRule, Citation, CompiledRule, CompiledRules, CompiledTreaty, Cond, DurationRule, EventsRule,
                   GradeException, Membership, Op, Pattern, QuotedText, Ref, RuleHead, Value)
 from ._models import (Assumption, Expectations, ExpectedFinding, FieldSpec, Scenario, Treaty, Variant, Vocabulary, World,
@@ -65,6 +66,8 @@ __all__ = [
     "compile_rules",
     "compile_scenario",
     "compile_vocabulary",
+    "is_folder",
+    "is_regular",
     "known_states",
     "limits",
     "load_yaml",

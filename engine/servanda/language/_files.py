@@ -74,6 +74,8 @@ def open_regular(path: Path) -> IO[bytes]:
     name = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except ValueError:  # a NUL in the name
+        raise _refuse(name, "SV001", "cannot read the file: its name holds a NUL character") from None
     except IsADirectoryError:
         raise _refuse(name, "SV001", "expected a file, found a directory") from None
     except OSError as exc:
@@ -122,16 +124,33 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
         ) from None
 
 
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot even be looked at (a name too long, a link loop, no permission)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return False
+
+
+def is_regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file; False when it cannot be looked at."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def scenario_paths(paths: list[Path]) -> list[Path]:
     """Folders expanded into their *.yaml files, sorted; a file named twice (directly or through a folder) is kept once.
 
     Folders are walked following links, each real folder once, so a link back up the tree
-    ends the walk rather than looping; a file that cannot be resolved (a link loop) is kept
-    as named, and reading it reports why.
+    ends the walk rather than looping, and never into another file system (``/proc`` under
+    ``/`` would not end); a file that cannot be resolved (a link loop) is kept as named, and
+    reading it reports why.
     """
     out: dict[str, Path] = {}
     for p in paths:
-        for path in _yaml_files(p) if p.is_dir() else [p]:
+        for path in _yaml_files(p) if is_folder(p) else [p]:
             out.setdefault(_identity(path), path)
     return list(out.values())
 
@@ -146,13 +165,14 @@ def _identity(path: Path) -> str:
 def _yaml_files(folder: Path) -> list[Path]:
     found: list[Path] = []
     seen: set[tuple[int, int]] = set()
+    device = os.stat(folder).st_dev
     for root, dirs, files in os.walk(folder, followlinks=True):
         try:
             st = os.stat(root)
         except OSError:
             dirs[:] = []
             continue
-        if (st.st_dev, st.st_ino) in seen:
+        if (st.st_dev, st.st_ino) in seen or st.st_dev != device:
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))

@@ -41,3 +41,14 @@ def test_bad_lines_cost_only_themselves(lines: int) -> None:
     assert {line: n for line, n in per_line.items() if n != 1} == {}, "more than one diagnostic for a line"
     assert reader.rejected == len(feeds.bad)
     assert mixed_findings == clean_findings
+
+
+def test_a_byte_order_mark_before_the_first_line_is_not_data() -> None:
+    """A feed saved with a UTF-8 byte order mark reads as the same feed without it; one elsewhere is still refused."""
+    feeds = make_feed(200, bad_share=0)
+    plain, _ = _read(feeds.clean)
+    marked, reader = _read(b"\xef\xbb\xbf" + feeds.clean)
+    assert (marked, reader.problems) == (plain, [])
+    lines = feeds.clean.split(b"\n")
+    _, reader = _read(b"\n".join(lines[:5] + [b"\xef\xbb\xbf" + lines[5]] + lines[6:]))
+    assert [(d.line, d.code) for d in reader.problems] == [(6, "SV004")]

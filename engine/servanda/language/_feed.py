@@ -85,6 +85,8 @@ class FeedReader:
             if not raw:
                 return
             number += 1
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write: not data
+                raw = raw[3:]
             if len(raw) > cap and not raw.endswith(b"\n"):
                 size = len(raw)
                 while raw and not raw.endswith(b"\n"):

@@ -39,7 +39,6 @@ settings.register_profile("fuzz-long", deadline=None, database=None, phases=[Pha
 FUZZ_SETTINGS = settings.get_profile(f"fuzz-{PROFILE}")
 
 pytestmark = [pytest.mark.slow, pytest.mark.fuzz]
-IN_PROGRESS = pytest.mark.xfail(strict=False, reason="issue 8 fixes in progress")
 
 
 @pytest.fixture(scope="module")
@@ -96,31 +95,26 @@ def test_unmutated_inputs_are_accepted(fuzz: tuple[ForkServer, Path, Ledger]) ->
     assert set(ledger.by_exit) <= {"0", "1"}, ledger.by_exit
 
 
-@IN_PROGRESS
 def test_fuzz_scenarios(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     """Damaged shipped scenarios never crash, hang or slip through any command that reads a scenario."""
     _fuzz(scenario_cases(), COUNTS["scenario"], fuzz)
 
 
-@IN_PROGRESS
 def test_fuzz_rules(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     """Damaged treaties and vocabulary never crash, hang or slip through lint or the commands that compile rules."""
     _fuzz(rules_cases(), COUNTS["rules"], fuzz)
 
 
-@IN_PROGRESS
 def test_fuzz_feed(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     """A damaged JSON Lines feed never crashes, hangs or slips through check --events."""
     _fuzz(feed_cases(), COUNTS["feed"], fuzz)
 
 
-@IN_PROGRESS
 def test_fuzz_command_line(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     """Bad option and argument values, special files among them, are refused with a located diagnostic and exit 2."""
     _fuzz(command_line_cases(), COUNTS["command line"], fuzz)
 
 
-@IN_PROGRESS
 def test_special_files(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     """FIFOs, devices, link loops, unreadable files, read limits and option conflicts are refused, never read or followed."""
     server, base, ledger = fuzz
@@ -131,7 +125,6 @@ def test_special_files(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     assert not failures, _report(failures)
 
 
-@IN_PROGRESS
 def test_issue_classes(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     """One input of every class issue 8 lists behaves: no crash or hang, located diagnostics, malformed input refused."""
     server, base, ledger = fuzz
@@ -142,7 +135,6 @@ def test_issue_classes(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     assert not failures, _report(failures)
 
 
-@IN_PROGRESS
 def test_real_entry_point(fuzz: tuple[ForkServer, Path, Ledger]) -> None:
     """`python -m servanda` itself behaves as the fork server's runs do on a handful of valid and damaged inputs."""
     server, base, ledger = fuzz

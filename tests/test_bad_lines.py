@@ -52,3 +52,12 @@ def test_a_byte_order_mark_before_the_first_line_is_not_data() -> None:
     lines = feeds.clean.split(b"\n")
     _, reader = _read(b"\n".join(lines[:5] + [b"\xef\xbb\xbf" + lines[5]] + lines[6:]))
     assert [(d.line, d.code) for d in reader.problems] == [(6, "SV004")]
+
+
+@pytest.mark.parametrize("junk", [b"\x0b", b"\x0c", b"\x1c", b"\xc2\x85", b"  \x0b  "])
+def test_a_line_of_non_json_whitespace_is_refused_not_skipped(junk: bytes) -> None:
+    """Only JSON's own whitespace makes a blank line; a line of vertical tabs or form feeds is a located SV004."""
+    feeds = make_feed(100, bad_share=0)
+    lines = feeds.clean.split(b"\n")
+    _, reader = _read(b"\n".join(lines[:3] + [junk] + lines[3:]) + b"\n   \n")
+    assert [(d.line, d.code) for d in reader.problems] == [(4, "SV004")]

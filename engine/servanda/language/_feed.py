@@ -95,7 +95,7 @@ class FeedReader:
                 self._refuse(number, 1, "SV003", f"line is {size:,} bytes; the limit is {cap:,}",
                              "split the record, or raise the limit with --max-line-bytes")
                 continue
-            if raw.strip():
+            if raw.strip(b" \t\r\n"):  # JSON's whitespace only: a line of form feeds is not blank
                 yield number, raw
 
     def _problem(self, line: int, col: int, code: str, message: str, hint: str = "") -> None:

@@ -63,3 +63,13 @@ def test_a_diagnostic_is_one_line_whatever_its_path_and_message_hold() -> None:
     rendered = Diagnostic("a\nb.yaml", 3, 4, "SV202", "no field '\u2029x\x1b'", "did you mean 'x'?\r").render()
     assert rendered == "a\\x0ab.yaml:3:4: SV202: no field '\\u2029x\\x1b' (did you mean 'x'?\\x0d)"
     assert len(rendered.splitlines()) == 1
+
+
+@pytest.mark.parametrize("brk", ["\r", "\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_by_newline_whatever_else_yaml_breaks_lines_at(brk: str) -> None:
+    """A lone CR, NEL, U+2028 or U+2029 breaks a line for YAML but not for editors: diagnostics count newlines only."""
+    text = f"a: 1\nb: x{brk}y\nc: [1\nd: 2\n"
+    [(line, _, code)] = _codes(text)
+    assert code == "SV004" and line <= text.count("\n")
+    document = parse_yaml(f"a: 1\nb: [x,{brk} y]\nc: 2\n", "x.yaml")
+    assert document.where(("c",)) == (3, 1)

@@ -7,6 +7,7 @@ keys, tags and alias bombs are refused.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -88,6 +89,29 @@ def _compose_fast(text: str) -> Any:
         return _FAILED
 
 
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to YAML, not to editors, grep or our line numbers
+
+
+class _Places:
+    """(line, col) of a YAML mark, 1-based, counting lines by '\\n' as editors do.
+
+    YAML also breaks lines at a lone CR, NEL, U+2028 and U+2029; when the text holds one, a mark's
+    line is recounted from its character index (which only the pure-Python parser gives).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.odd = _ODD_BREAK.search(text) is not None
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)] if self.odd else []
+
+    def __call__(self, mark: Any) -> tuple[int, int]:
+        if mark is None:
+            return 1, 1
+        if not self.odd:
+            return mark.line + 1, mark.column + 1
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed file: plain data plus the (line, col) of every node, 1-based."""
@@ -118,32 +142,34 @@ def parse_yaml(text: str, name: str) -> Document:
     """Parse YAML text; every problem becomes a diagnostic naming ``name``."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    refused = _unprintable(text, name) or _too_deep(text, name)
+    places = _Places(text)
+    refused = _unprintable(text, name) or _too_deep(text, name, places)
     if refused:
         raise DiagnosticError(refused)
-    node = _compose_fast(text)
+    node = _FAILED if places.odd else _compose_fast(text)
     try:
         if node is _FAILED:
             node = _compose(_StrictLoader, text)
     except yaml.MarkedYAMLError as exc:
-        raise DiagnosticError([_syntax_error(exc, name)]) from None
+        raise DiagnosticError([_syntax_error(exc, name, places)]) from None
     except yaml.YAMLError as exc:
         raise DiagnosticError([Diagnostic(name, 1, 1, "SV004", f"YAML syntax error: {exc}")]) from None
     if node is None:
         return Document(name, None, {(): (1, 1)})
-    builder = _Builder(name)
+    builder = _Builder(name, places)
     data = builder.build(node, ())
     if builder.problems:
         raise DiagnosticError(builder.problems)
     return Document(name, data, builder.positions)
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> Diagnostic:
+def _syntax_error(exc: yaml.MarkedYAMLError, name: str, places: _Places) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = places(mark)
     hint = ""
     if exc.context and exc.context_mark and exc.context_mark is not mark:
-        hint = f"{exc.context} that starts on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+        context_line, context_col = places(exc.context_mark)
+        hint = f"{exc.context} that starts on line {context_line}, column {context_col}"
     return Diagnostic(name, line, col, "SV004", f"YAML syntax error: {exc.problem or 'malformed YAML'}", hint)
 
 
@@ -171,7 +197,7 @@ _FLOW_OPENERS = re.compile(r"[\[{]")
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
 
 
-def _too_deep(text: str, name: str) -> list[Diagnostic]:
+def _too_deep(text: str, name: str, places: _Places) -> list[Diagnostic]:
     """A diagnostic at the first collection nested deeper than MAX_DEPTH, if any.
 
     Composing and building recurse once per level, and libyaml's composer can overflow the
@@ -183,7 +209,7 @@ def _too_deep(text: str, name: str) -> list[Diagnostic]:
     blocks = 2 * (max((len(m.group()) for m in _BLOCK_PREFIX.finditer(text)), default=0) + 1)
     if flows + blocks <= MAX_DEPTH:
         return []
-    loaders = (_FastLoader, _StrictLoader) if yaml.__with_libyaml__ else (_StrictLoader,)
+    loaders = (_FastLoader, _StrictLoader) if yaml.__with_libyaml__ and not places.odd else (_StrictLoader,)
     for loader in loaders:  # libyaml may stop early (it scans ahead, and caps nesting itself): then the Python parser tells where
         depth = 0
         try:
@@ -191,7 +217,7 @@ def _too_deep(text: str, name: str) -> list[Diagnostic]:
                 if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                     depth += 1
                     if depth > MAX_DEPTH:
-                        line, col = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+                        line, col = places(event.start_mark)
                         return [Diagnostic(name, line, col, "SV009",
                                            f"collections are nested more than {MAX_DEPTH} deep", "flatten the structure")]
                 elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -205,16 +231,17 @@ def _too_deep(text: str, name: str) -> list[Diagnostic]:
 class _Builder:
     """Turns a composed node graph into plain data, recording positions."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, places: _Places) -> None:
         self.name = name
+        self.places = places
         self.positions: dict[Key, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
         self.count = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
     def _problem(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
-        mark = node.start_mark
-        self.problems.append(Diagnostic(self.name, mark.line + 1, mark.column + 1, code, message, hint))
+        line, col = self.places(node.start_mark)
+        self.problems.append(Diagnostic(self.name, line, col, code, message, hint))
 
     def build(self, node: yaml.Node, key: Key) -> Any:
         self.count += 1
@@ -223,7 +250,7 @@ class _Builder:
                 self._problem(node, "SV006", f"the document expands to more than {MAX_NODES:,} nodes",
                               "remove the aliases that repeat large parts")
             return None
-        self.positions.setdefault(key, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.positions.setdefault(key, self.places(node.start_mark))
         if node.tag not in _PLAIN_TAGS:
             self._problem(node, "SV007", f"tag '{node.tag}' is not allowed", "write plain YAML values")
             return None
@@ -260,6 +287,6 @@ class _Builder:
                 self._problem(knode, "SV005", f"duplicate key '{name}' (first defined on line {line})",
                               "remove or rename one of them")
                 continue
-            self.positions[key + (name,)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            self.positions[key + (name,)] = self.places(knode.start_mark)
             out[name] = self.build(vnode, key + (name,))
         return out

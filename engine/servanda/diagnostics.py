@@ -98,9 +98,14 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def escaped(text: str, unsafe: re.Pattern[str]) -> str:
+    """``text`` with every character ``unsafe`` matches shown as its Python escape (``\\x1b``, ``\\u2028``)."""
+    return unsafe.sub(_escape, text)
+
+
 def one_line(text: str) -> str:
     """``text`` with line breaks (including U+2028/U+2029) and other control characters shown as escapes, so it stays one line."""
-    return _BREAKING.sub(_escape, text)
+    return escaped(text, _BREAKING)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

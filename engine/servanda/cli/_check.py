@@ -45,12 +45,10 @@ def check(scenarios: tuple[Path, ...], rules_dir: Path, fmt: str, events: Path |
         click.echo(findings_json(results, rejected=lost.total))
     elif fmt == "markdown":
         click.echo(markdown_report(results), nl=False)
-        if results and lost.total:
-            click.echo("\n" + refused_text(lost.lines, lost.files))
     elif results:
         echo(Styled.join(findings_text(r) for r in results))
-        if lost.total:
-            click.echo("\n" + refused_text(lost.lines, lost.files))
+    if out is None and fmt != "json" and results and lost.total:  # JSON carries the count as 'rejected'
+        click.echo("\n" + refused_text(lost.lines, lost.files))
     if problems:
         fail(problems)
     serious = any(f.grade > Grade.INDICATOR for r in results for f in r.findings)

@@ -30,9 +30,7 @@ def usage_diagnostic(exc: click.UsageError, argv: Sequence[str]) -> Diagnostic:
     """A usage error located on the command line at the word it is about (column 1 when none is named)."""
     words = list(argv)
     names: list[str] = []
-    if isinstance(exc, click.NoSuchOption):
-        names.append(exc.option_name)
-    elif isinstance(exc, click.BadOptionUsage):
+    if isinstance(exc, (click.NoSuchOption, click.BadOptionUsage)):
         names.append(exc.option_name)
     elif isinstance(exc, click.BadParameter) and exc.param is not None:
         names.extend(exc.param.opts)

@@ -24,12 +24,11 @@ from ._events import Event, EventParser, Locate
 from ._files import limits, open_regular
 from ._models import Vocabulary
 from ._states import STANDARD_STATES
+from ._yaml import CONTROL
 
 DEDUP_DAYS = 31  # a re-delivered event is recognised if it comes back within this many days
 LOOKAHEAD = 16  # lines read ahead to tell a line dated too late from lines dated too early
 _COLUMN = re.compile(r"column (\d+)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters text may not hold (tab and newline may)
-_MAYBE_CONTROL = (b"\\", b"\x7f", b"\xc2")  # a line without these bytes cannot hold one
 
 
 class _Pending(NamedTuple):
@@ -148,9 +147,9 @@ class FeedReader:
             if repeated is not None:
                 self._refuse(number, repeated[1], "SV005", f"duplicate key '{repeated[0]}'", "remove or rename one of them")
                 return False
-        if any(mark in raw for mark in _MAYBE_CONTROL):
+        if b"\\" in raw or b"\x7f" in raw or b"\xc2" in raw:  # a line without these bytes cannot hold a control character
             for name, value in data.items():
-                control = _CONTROL.search(value) if isinstance(value, str) else None
+                control = CONTROL.search(value) if isinstance(value, str) else None
                 if control:
                     self._refuse(number, column(raw, name), "SV205",
                                  f"field '{name}': text holds the control character U+{ord(control.group()):04X}", "remove it")

@@ -124,20 +124,22 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
         ) from None
 
 
-def is_folder(path: Path) -> bool:
-    """Whether ``path`` is a folder; False when it cannot even be looked at (a name too long, a link loop, no permission)."""
+def _mode(path: Path) -> int:
+    """The file's mode, 0 when it cannot even be looked at (a name too long, a NUL in it, a link loop, no permission)."""
     try:
-        return stat.S_ISDIR(os.stat(path).st_mode)
-    except (OSError, ValueError):  # ValueError: a NUL in the name
-        return False
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return 0
+
+
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be looked at."""
+    return stat.S_ISDIR(_mode(path))
 
 
 def is_regular(path: Path) -> bool:
     """Whether ``path`` is a regular file; False when it cannot be looked at."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
+    return stat.S_ISREG(_mode(path))
 
 
 def scenario_paths(paths: list[Path]) -> list[Path]:

@@ -173,7 +173,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str, places: _Places) -> Diag
     return Diagnostic(name, line, col, "SV004", f"YAML syntax error: {exc.problem or 'malformed YAML'}", hint)
 
 
-def _character(char: str) -> str:
+def character(char: str) -> str:
     """A character named for a message: its code point, and its name when it has one."""
     label = unicodedata.name(char, "") or {"\x00": "NUL", "\x1b": "ESCAPE", "\x7f": "DELETE"}.get(char, "")
     return f"U+{ord(char):04X}" + (f" ({label})" if label else "")
@@ -186,14 +186,13 @@ def _unprintable(text: str, name: str, most: int = 20) -> list[Diagnostic]:
         start = match.start()
         line = text.count("\n", 0, start) + 1
         col = start - (text.rfind("\n", 0, start) + 1) + 1
-        found.append(Diagnostic(name, line, col, "SV004", f"the character {_character(match.group()[0])} is not allowed in YAML",
+        found.append(Diagnostic(name, line, col, "SV004", f"the character {character(match.group()[0])} is not allowed in YAML",
                                 "remove it, or save the file as text"))
         if len(found) == most:
             break
     return found
 
 
-_FLOW_OPENERS = re.compile(r"[\[{]")
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
 
 
@@ -205,7 +204,7 @@ def _too_deep(text: str, name: str, places: _Places) -> list[Diagnostic]:
     a flow collection opens with '[' or '{', and a block collection starts within its line's
     run of spaces and indicators, one level or two (an indentless sequence) per column.
     """
-    flows = len(_FLOW_OPENERS.findall(text))
+    flows = text.count("[") + text.count("{")
     blocks = 2 * (max((len(m.group()) for m in _BLOCK_PREFIX.finditer(text)), default=0) + 1)
     if flows + blocks <= MAX_DEPTH:
         return []
@@ -264,7 +263,7 @@ class _Builder:
             self._problem(node, "SV103", f"cannot read the value {node.value!r}: {exc}")
             return None
         if isinstance(value, str) and (control := CONTROL.search(value)):
-            self._problem(node, "SV103", f"text holds the control character {_character(control.group())}",
+            self._problem(node, "SV103", f"text holds the control character {character(control.group())}",
                           "remove it: text is shown in terminals, reports and pictures")
             return None
         return value
@@ -280,7 +279,7 @@ class _Builder:
                 continue
             name = str(knode.value)
             if control := CONTROL.search(name):
-                self._problem(knode, "SV103", f"key holds the control character {_character(control.group())}", "remove it")
+                self._problem(knode, "SV103", f"key holds the control character {character(control.group())}", "remove it")
                 continue
             if name in out:
                 line, _ = self.positions.get(key + (name,), (0, 0))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ..diagnostics import escaped
+
 PICTURE_LIMIT = 200  # characters of one text in a drawing: a label, a lane's name, the title
 TEXT_LIMIT = 4_000  # characters of one text in a report or terminal text: a title, a note, an explanation
 QUOTE_LIMIT = 8_000  # characters of a clause quoted in full
@@ -21,14 +23,9 @@ LINE_LIMIT = 8_000  # characters of one line of terminal text, whatever it holds
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def visible(text: str) -> str:
     """``text`` with every control character shown as its escape (``\\x00``, ``\\x1b``); tab and newline kept."""
-    return _UNSAFE.sub(_escape, text)
+    return escaped(text, _UNSAFE)
 
 
 def clip(text: str, limit: int = TEXT_LIMIT, one_line: bool = False) -> str:

@@ -33,29 +33,21 @@ def _days(first: int, last: int, unit: str, step: int) -> list[int]:
     if unit == "day":
         return list(range(first, last + 1, step))
     start = dt.date.fromordinal(first)
-    out: list[int] = []
+    # Months since year 0, so that steps fall on the same months (or years) whatever the view.
     if unit == "month":
-        index = start.year * 12 + start.month - 1  # months since year 0, so steps fall on the same months every year
+        index, stride = start.year * 12 + start.month - 1, step
         index += -index % step
-        while True:
-            year, month = divmod(index, 12)
-            if year > dt.MAXYEAR:
-                break
-            day = dt.date(year, month + 1, 1).toordinal()
-            if day > last:
-                break
-            if day >= first:
-                out.append(day)
-            index += step
-        return out
-    year = start.year + (-start.year % step)
-    while year <= dt.MAXYEAR:
-        day = dt.date(year, 1, 1).toordinal()
+    else:  # a year is twelve months, starting in January
+        index, stride = (start.year + (-start.year % step)) * 12, step * 12
+    out: list[int] = []
+    while index // 12 <= dt.MAXYEAR:
+        year, month = divmod(index, 12)
+        day = dt.date(year, month + 1, 1).toordinal()
         if day > last:
             break
         if day >= first:
             out.append(day)
-        year += step
+        index += stride
     return out
 
 
